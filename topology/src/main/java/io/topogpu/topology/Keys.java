@@ -1,0 +1,65 @@
+package io.topogpu.topology;
+
+import java.util.List;
+
+/**
+ * Every annotation, label and resource name topogpu reads or writes, in one place. Nothing else in
+ * the code base spells these strings.
+ */
+public final class Keys {
+  private Keys() {}
+
+  /** Domain prefix of topogpu's own keys; the node agent may change only keys under it. */
+  public static final String PREFIX = "topogpu.io/";
+
+  // --- node annotations written by the node agent ---
+  /** Node annotation holding the GPU topology, JSON schema v1 (see docs/annotations.md). */
+  public static final String TOPOLOGY = PREFIX + "topology";
+  /**
+   * Node annotation set to the RFC 3339 time of the last failed probe while the node agent keeps
+   * serving the last good {@link #TOPOLOGY}; absent when the topology is fresh.
+   */
+  public static final String TOPOLOGY_STALE = PREFIX + "topology-stale";
+
+  // --- pod annotations written by the scheduler at bind ---
+  /** Pod annotation: the GPUs (and MIG instances or shares) assigned at bind, plus any gang plan. */
+  public static final String GPUS = PREFIX + "gpus";
+
+  // --- pod inputs ---
+  public static final String GANG = PREFIX + "gang";
+  public static final String GANG_SIZE = PREFIX + "gang-size";
+  /** Placement constraint: {@code nvlink}, {@code numa}, {@code node} or a network tier name. */
+  public static final String PLACEMENT_REQUIRED = PREFIX + "placement-required";
+  public static final String PLACEMENT_PREFERRED = PREFIX + "placement-preferred";
+
+  // --- gang aliases from the ecosystem ---
+  /** scheduler-plugins coscheduling label; size from the PodGroup's minMember. */
+  public static final String SCHEDULER_PLUGINS_POD_GROUP = "scheduling.x-k8s.io/pod-group";
+  /** Volcano annotation; size from its PodGroup. */
+  public static final String VOLCANO_GROUP_NAME = "scheduling.k8s.io/group-name";
+  /** Kueue label naming the pod group. */
+  public static final String KUEUE_POD_GROUP_NAME = "kueue.x-k8s.io/pod-group-name";
+  /** Kueue annotation with the pod group's total count. */
+  public static final String KUEUE_POD_GROUP_TOTAL_COUNT = "kueue.x-k8s.io/pod-group-total-count";
+
+  // --- resources ---
+  public static final String RESOURCE_GPU = "nvidia.com/gpu";
+  /** Prefix of MIG resources under the device plugin's mixed strategy: {@code nvidia.com/mig-1g.10gb}. */
+  public static final String RESOURCE_MIG_PREFIX = "nvidia.com/mig-";
+  /** Fractional GPU share in thousandths of one GPU (1000 = a whole GPU's worth, on one GPU). */
+  public static final String RESOURCE_GPU_MILLI = PREFIX + "gpu-milli";
+
+  // --- network tier labels, tightest first ---
+  public static final String LABEL_GPU_CLIQUE = "nvidia.com/gpu.clique";
+  public static final String LABEL_TOPOGRAPH_ACCELERATOR = "accelerator.topograph.run/domain";
+  public static final String LABEL_TOPOGRAPH_TIER_PREFIX = "fabric.topograph.run/tier-";
+  public static final String LABEL_LEGACY_NETWORK_PREFIX = "network.topology.nvidia.com/";
+  public static final String LABEL_ZONE = "topology.kubernetes.io/zone";
+  /** Legacy network-topology levels, tightest first. */
+  public static final List<String> LEGACY_NETWORK_LEVELS =
+      List.of("accelerator", "leaf", "block", "spine", "core", "datacenter");
+
+  // --- environment ---
+  /** Environment variable that tells the node agent which node it runs on. */
+  public static final String ENV_NODE_NAME = "NODE_NAME";
+}

@@ -1,0 +1,46 @@
+package io.topogpu.topology.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * MIG state of one GPU.
+ *
+ * @param enabled whether MIG mode is on (a MIG-enabled GPU is never given out whole)
+ * @param slices number of memory slices the GPU has (7 on A100/H100/B200, 4 on A30); 0 when MIG
+ *     is off or unknown
+ * @param instances the GPU instances that exist, sorted by placement start; instances never overlap
+ */
+public record MigState(boolean enabled, int slices, List<MigInstance> instances) {
+
+  public static final MigState DISABLED = new MigState(false, 0, List.of());
+
+  public MigState {
+    if (slices < 0) {
+      throw new IllegalArgumentException("mig slices must be >= 0, got " + slices);
+    }
+    List<MigInstance> sorted = new ArrayList<>(instances == null ? List.of() : instances);
+    sorted.sort(Comparator.comparingInt(MigInstance::start).thenComparing(MigInstance::profile));
+    if (!enabled && !sorted.isEmpty()) {
+      throw new IllegalArgumentException("mig instances listed while mig mode is disabled");
+    }
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i - 1).overlaps(sorted.get(i))) {
+        throw new IllegalArgumentException(
+            "mig instances overlap: " + describe(sorted.get(i - 1)) + " and " + describe(sorted.get(i)));
+      }
+    }
+    for (MigInstance m : sorted) {
+      if (slices > 0 && m.end() > slices) {
+        throw new IllegalArgumentException(
+            "mig instance " + describe(m) + " ends past the GPU's " + slices + " slices");
+      }
+    }
+    instances = List.copyOf(sorted);
+  }
+
+  private static String describe(MigInstance m) {
+    return m.profile() + "@" + m.start() + ":" + m.size();
+  }
+}
