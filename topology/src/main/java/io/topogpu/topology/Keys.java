@@ -55,6 +55,18 @@ public final class Keys {
   public static final String LABEL_TOPOGRAPH_TIER_PREFIX = "fabric.topograph.run/tier-";
   public static final String LABEL_LEGACY_NETWORK_PREFIX = "network.topology.nvidia.com/";
   public static final String LABEL_ZONE = "topology.kubernetes.io/zone";
+  /** topograph &lt;= v0.5 NVLink-domain label (now {@link #LABEL_TOPOGRAPH_ACCELERATOR}). */
+  public static final String LABEL_LEGACY_ACCELERATOR = LABEL_LEGACY_NETWORK_PREFIX + "accelerator";
+  /** topograph v0.3–v0.5 fabric tier 0 (switch above the node). */
+  public static final String LABEL_LEGACY_LEAF = LABEL_LEGACY_NETWORK_PREFIX + "leaf";
+  /** topograph v0.1–v0.2 fabric tier 0. */
+  public static final String LABEL_LEGACY_BLOCK = LABEL_LEGACY_NETWORK_PREFIX + "block";
+  /** topograph v0.1–v0.5 fabric tier 1. */
+  public static final String LABEL_LEGACY_SPINE = LABEL_LEGACY_NETWORK_PREFIX + "spine";
+  /** topograph v0.3–v0.5 fabric tier 2. */
+  public static final String LABEL_LEGACY_CORE = LABEL_LEGACY_NETWORK_PREFIX + "core";
+  /** topograph v0.1–v0.2 fabric tier 2. */
+  public static final String LABEL_LEGACY_DATACENTER = LABEL_LEGACY_NETWORK_PREFIX + "datacenter";
   /** Legacy network-topology levels, tightest first. */
   public static final List<String> LEGACY_NETWORK_LEVELS =
       List.of("accelerator", "leaf", "block", "spine", "core", "datacenter");
