@@ -1,0 +1,302 @@
+package io.topogpu.scheduler.ledger;
+
+import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.scheduler.model.ClusterNode;
+import io.topogpu.scheduler.model.MigSlot;
+import io.topogpu.scheduler.model.Shape;
+import io.topogpu.topology.model.Gpu;
+import io.topogpu.topology.model.MigInstance;
+import io.topogpu.topology.model.NodeTopology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Immutable snapshot of one node and everything held on it: pods' assignments and reservations
+ * (keyed by owner, for gangs). Request handlers read it concurrently; the {@link Ledger} replaces it
+ * on every change.
+ *
+ * <p>Capacity accounting in milli-GPU: every GPU has 1000; a whole-GPU assignment uses all 1000 of
+ * each of its GPUs, a share uses its {@code milli} of one GPU. A GPU is <em>free</em> for whole-GPU
+ * placement when it is healthy, not in MIG mode and uses 0. MIG instances exist only on MIG-mode
+ * GPUs and are held by at most one holder each.
+ *
+ * <p>Invariant (checked by {@link #with}): no GPU is used beyond 1000 milli, no MIG instance is held
+ * twice, and every held GPU index and MIG instance exists in the topology. On a node whose topology
+ * is unknown holdings are kept unchecked, so they can be checked once the topology arrives.
+ */
+public final class NodeState {
+  /** Capacity of one GPU in milli-GPU. */
+  public static final int MILLI_PER_GPU = 1000;
+
+  private final ClusterNode node;
+  private final Map<String, Assignment> pods;
+  private final Map<String, List<Assignment>> reservations;
+  private final Shape shape;
+  private final int[] milliUsed;
+  private final Map<String, String> migHolder;
+
+  private NodeState(ClusterNode node, Map<String, Assignment> pods,
+      Map<String, List<Assignment>> reservations, Shape shape) {
+    this(node, pods, reservations, shape, null, null);
+  }
+
+  /** {@code newHolder}'s {@code newest} is accounted last, so a conflict names it, not an older holder. */
+  private NodeState(ClusterNode node, Map<String, Assignment> pods,
+      Map<String, List<Assignment>> reservations, Shape shape, String newHolder, Assignment newest) {
+    this.node = node;
+    this.pods = pods;
+    this.reservations = reservations;
+    this.shape = shape;
+    int n = node.topology().map(NodeTopology::gpuCount).orElse(0);
+    this.milliUsed = new int[n];
+    this.migHolder = new HashMap<>();
+    if (node.topologyKnown()) {
+      pods.forEach((holder, a) -> {
+        if (!holder.equals(newHolder) || a != newest) {
+          account(holder, a);
+        }
+      });
+      reservations.forEach((owner, list) -> list.forEach(a -> {
+        if (!reservationHolder(owner).equals(newHolder) || a != newest) {
+          account(reservationHolder(owner), a);
+        }
+      }));
+      if (newest != null) {
+        account(newHolder, newest);
+      }
+    }
+  }
+
+  /** A node with nothing held. */
+  public static NodeState empty(ClusterNode node) {
+    return new NodeState(node, Map.of(), Map.of(), node.topology().map(Shape::of).orElse(null));
+  }
+
+  /** The holder id a reservation of {@code owner} appears under in conflict messages. */
+  public static String reservationHolder(String owner) {
+    return "reservation " + owner;
+  }
+
+  private void account(String holder, Assignment a) {
+    NodeTopology t = node.topology().orElseThrow();
+    int share = a.isShare() ? a.milli() : MILLI_PER_GPU;
+    for (int g : a.gpus()) {
+      if (g >= t.gpuCount()) {
+        throw new AllocationConflict(holder + " holds GPU " + g + " but node " + node.name()
+            + " has " + t.gpuCount() + " GPUs");
+      }
+      if (t.gpu(g).mig().enabled()) {
+        throw new AllocationConflict(holder + " holds GPU " + g + " of node " + node.name()
+            + " whole or shared, but it is in MIG mode");
+      }
+      if (milliUsed[g] + share > MILLI_PER_GPU) {
+        throw new AllocationConflict(holder + " needs " + share + " milli of GPU " + g + " on node "
+            + node.name() + " but only " + (MILLI_PER_GPU - milliUsed[g]) + " are free");
+      }
+      milliUsed[g] += share;
+    }
+    for (MigSlot s : a.mig()) {
+      if (instanceAt(t, s).isEmpty()) {
+        throw new AllocationConflict(holder + " holds MIG " + s.profile() + " at GPU " + s.gpu() + " slice "
+            + s.start() + " but node " + node.name() + " has no such instance");
+      }
+      String previous = migHolder.putIfAbsent(s.id(), holder);
+      if (previous != null) {
+        throw new AllocationConflict(holder + " holds MIG instance " + s.id() + " on node " + node.name()
+            + " already held by " + previous);
+      }
+    }
+  }
+
+  private static Optional<MigInstance> instanceAt(NodeTopology t, MigSlot s) {
+    if (s.gpu() >= t.gpuCount()) {
+      return Optional.empty();
+    }
+    return t.gpu(s.gpu()).mig().instances().stream()
+        .filter(m -> m.start() == s.start() && m.size() == s.size() && m.profile().equals(s.profile()))
+        .findFirst();
+  }
+
+  /** This state plus {@code a} held by pod {@code holder}; throws {@link AllocationConflict}. */
+  public NodeState with(String holder, Assignment a) {
+    if (pods.containsKey(holder)) {
+      throw new AllocationConflict(holder + " already holds GPUs on node " + node.name());
+    }
+    Map<String, Assignment> next = new LinkedHashMap<>(pods);
+    next.put(holder, a);
+    return new NodeState(node, next, reservations, shape, holder, a);
+  }
+
+  /** This state without what pod {@code holder} holds (unchanged when it holds nothing). */
+  public NodeState without(String holder) {
+    if (!pods.containsKey(holder)) {
+      return this;
+    }
+    Map<String, Assignment> next = new LinkedHashMap<>(pods);
+    next.remove(holder);
+    return new NodeState(node, next, reservations, shape);
+  }
+
+  /** This state plus a reservation by {@code owner}; several per owner are allowed. */
+  public NodeState withReservation(String owner, Assignment a) {
+    Map<String, List<Assignment>> next = new LinkedHashMap<>(reservations);
+    List<Assignment> list = new ArrayList<>(next.getOrDefault(owner, List.of()));
+    list.add(a);
+    next.put(owner, List.copyOf(list));
+    return new NodeState(node, pods, next, shape, reservationHolder(owner), a);
+  }
+
+  /**
+   * This state without {@code owner}'s reservations: what a member of that gang may use. Gang
+   * planning evaluates its own members against this view.
+   */
+  public NodeState withoutReservation(String owner) {
+    if (!reservations.containsKey(owner)) {
+      return this;
+    }
+    Map<String, List<Assignment>> next = new LinkedHashMap<>(reservations);
+    next.remove(owner);
+    return new NodeState(node, pods, next, shape);
+  }
+
+  /** The same holdings on an updated node object; throws if they no longer fit its topology. */
+  public NodeState onNode(ClusterNode updated) {
+    return new NodeState(updated, pods, reservations, updated.topology().map(Shape::of).orElse(null));
+  }
+
+  public ClusterNode node() {
+    return node;
+  }
+
+  public String name() {
+    return node.name();
+  }
+
+  public Optional<NodeTopology> topology() {
+    return node.topology();
+  }
+
+  /** Topology fingerprint for memoisation; null when the topology is unknown. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** Pods' holdings by pod key, in insertion order. */
+  public Map<String, Assignment> pods() {
+    return pods;
+  }
+
+  public Map<String, List<Assignment>> reservations() {
+    return reservations;
+  }
+
+  public int gpuCount() {
+    return milliUsed.length;
+  }
+
+  public int milliUsed(int gpu) {
+    return milliUsed[gpu];
+  }
+
+  /** Healthy GPUs not in MIG mode: those whole-GPU and share requests may use. */
+  public long placeableMask() {
+    long mask = 0;
+    NodeTopology t = node.topology().orElse(null);
+    for (int g = 0; g < milliUsed.length; g++) {
+      Gpu gpu = t.gpu(g);
+      if (gpu.healthy() && !gpu.mig().enabled()) {
+        mask |= 1L << g;
+      }
+    }
+    return mask;
+  }
+
+  /** Placeable GPUs nobody uses any part of: candidates for whole-GPU requests. */
+  public long freeMask() {
+    long mask = placeableMask();
+    for (int g = 0; g < milliUsed.length; g++) {
+      if (milliUsed[g] > 0) {
+        mask &= ~(1L << g);
+      }
+    }
+    return mask;
+  }
+
+  /** Instances of {@code profile} on healthy GPUs, free or not, ordered by GPU then start. */
+  public List<MigSlot> migInstances(String profile) {
+    List<MigSlot> out = new ArrayList<>();
+    NodeTopology t = node.topology().orElse(null);
+    for (int g = 0; g < milliUsed.length; g++) {
+      Gpu gpu = t.gpu(g);
+      if (!gpu.healthy()) {
+        continue;
+      }
+      for (MigInstance m : gpu.mig().instances()) {
+        if (m.profile().equals(profile)) {
+          out.add(new MigSlot(g, m.profile(), m.start(), m.size(), m.uuid()));
+        }
+      }
+    }
+    return out;
+  }
+
+  public boolean migHeld(MigSlot slot) {
+    return migHolder.containsKey(slot.id());
+  }
+
+  /** Memory slices of GPU {@code gpu} held by MIG instances. */
+  public int migSlicesHeld(int gpu) {
+    int held = 0;
+    for (MigInstance m : node.topology().orElseThrow().gpu(gpu).mig().instances()) {
+      if (migHolder.containsKey(gpu + "@" + m.start())) {
+        held += m.size();
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Used capacity over total capacity in milli-GPU, over GPUs that are healthy: a whole or shared
+   * GPU counts its used milli; a MIG GPU counts 1000 × held slices / slices.
+   */
+  public long usedMilli() {
+    long used = 0;
+    NodeTopology t = node.topology().orElse(null);
+    for (int g = 0; g < milliUsed.length; g++) {
+      if (!t.gpu(g).healthy()) {
+        continue;
+      }
+      used += t.gpu(g).mig().enabled() ? migMilli(t.gpu(g), migSlicesHeld(g)) : milliUsed[g];
+    }
+    return used;
+  }
+
+  public long capacityMilli() {
+    long cap = 0;
+    for (Gpu g : node.topology().map(NodeTopology::gpus).orElse(List.of())) {
+      if (g.healthy()) {
+        cap += MILLI_PER_GPU;
+      }
+    }
+    return cap;
+  }
+
+  private static long migMilli(Gpu gpu, int slices) {
+    int total = gpu.mig().slices() > 0 ? gpu.mig().slices() : 8;
+    return (long) MILLI_PER_GPU * slices / total;
+  }
+
+  /** Holders per GPU index (pods and reservations), for diagnostics and tests. */
+  public Map<Integer, List<String>> holdersByGpu() {
+    Map<Integer, List<String>> out = new TreeMap<>();
+    pods.forEach((h, a) -> a.gpus().forEach(g -> out.computeIfAbsent(g, k -> new ArrayList<>()).add(h)));
+    reservations.forEach((o, list) -> list.forEach(a -> a.gpus().forEach(
+        g -> out.computeIfAbsent(g, k -> new ArrayList<>()).add(reservationHolder(o)))));
+    return out;
+  }
+}

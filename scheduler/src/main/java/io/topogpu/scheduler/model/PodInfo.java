@@ -1,0 +1,70 @@
+package io.topogpu.scheduler.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The parts of a pod placement looks at, decoded and validated once at the edge.
+ *
+ * @param request the managed resources the pod asks for; empty when it asks for none (then the pod
+ *     is not topogpu's to place, and holds nothing in the ledger)
+ * @param assignment the decoded {@code topogpu.io/gpus} annotation, when the pod carries one
+ * @param nodeName the node the pod is bound to; empty when pending
+ * @param phase the pod's status phase ({@code Pending}, {@code Running}, ...); empty when unknown
+ */
+public record PodInfo(
+    String namespace,
+    String name,
+    String uid,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    Optional<GpuRequest> request,
+    Placement placement,
+    Optional<Assignment> assignment,
+    Optional<String> nodeName,
+    String phase) {
+
+  public PodInfo {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    uid = Objects.requireNonNullElse(uid, "");
+    labels = Map.copyOf(labels == null ? Map.of() : labels);
+    annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+    request = Objects.requireNonNullElse(request, Optional.empty());
+    placement = Objects.requireNonNullElse(placement, Placement.NONE);
+    assignment = Objects.requireNonNullElse(assignment, Optional.empty());
+    nodeName = Objects.requireNonNullElse(nodeName, Optional.<String>empty()).filter(n -> !n.isEmpty());
+    phase = Objects.requireNonNullElse(phase, "");
+  }
+
+  /** {@code namespace/name}: the ledger's holder id for this pod. */
+  public String key() {
+    return namespace + "/" + name;
+  }
+
+  /** Whether topogpu places this pod: it requests whole GPUs, MIG instances or a GPU share. */
+  public boolean managed() {
+    return request.isPresent();
+  }
+
+  /** Succeeded and Failed pods have released their devices. */
+  public boolean terminal() {
+    return phase.equals("Succeeded") || phase.equals("Failed");
+  }
+
+  /** Whether the pod holds GPUs on a node now: managed, bound, not terminal. */
+  public boolean holdsGpus() {
+    return managed() && nodeName.isPresent() && !terminal();
+  }
+
+  public PodInfo withAssignment(Assignment a) {
+    return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
+        Optional.ofNullable(a), nodeName, phase);
+  }
+
+  public PodInfo boundTo(String node) {
+    return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
+        Optional.of(node), phase.isEmpty() ? "Running" : phase);
+  }
+}

@@ -1,0 +1,105 @@
+package io.topogpu.scheduler.placement;
+
+import io.topogpu.scheduler.ledger.NodeState;
+import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.scheduler.model.GpuRequest;
+import io.topogpu.scheduler.model.LinkConstraint;
+import io.topogpu.scheduler.model.PodInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one entry point of placement: the extender, the simulator and the what-if command all call
+ * it. Pure: reads immutable {@link NodeState}s, never changes them. Thread-safe.
+ *
+ * <p>{@link #evaluate}: a node whose topology is unknown is rejected (unresolvable: pods leaving
+ * does not bring an annotation); otherwise the request kind's {@link Fit} filters and picks
+ * devices, and the policy's {@link Scorer} scores the node with the pod's devices held. {@link
+ * #rank} evaluates every node and orders the feasible ones.
+ */
+public final class Placer {
+  private final Policy policy;
+  private final GpuSetChooser chooser;
+  private final Scorer scorer;
+  private final Map<Class<? extends GpuRequest>, Fit<? extends GpuRequest>> fits;
+
+  public Placer(Policy policy) {
+    this.policy = policy;
+    this.chooser = new GpuSetChooser(policy.gpuSetCacheEntries());
+    this.scorer = new Scorer(policy);
+    this.fits = Map.of(
+        GpuRequest.WholeGpus.class, new WholeGpuFit(chooser),
+        GpuRequest.MigInstances.class, new MigFit(),
+        GpuRequest.GpuShare.class, new ShareFit(chooser));
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /** The GPU-set chooser (and its memo) this placer uses. */
+  public GpuSetChooser chooser() {
+    return chooser;
+  }
+
+  /**
+   * Whether {@code node} can take {@code pod}, which devices it would get and the node's score.
+   * To let a gang member use its gang's reservation, pass {@code node.withoutReservation(owner)}.
+   *
+   * @throws IllegalArgumentException when the pod requests no managed resource
+   */
+  public NodeEvaluation evaluate(PodInfo pod, NodeState node) {
+    GpuRequest request = pod.request().orElseThrow(() -> new IllegalArgumentException(
+        "pod " + pod.key() + " requests no GPU resource topogpu places"));
+    if (node.topology().isEmpty()) {
+      return NodeEvaluation.rejected(node.name(), Rejections.topologyUnknown(node.node().topologyProblem()));
+    }
+    Fit.Result r = fit(request, pod.placement().linkConstraint(), node);
+    if (r.rejection().isPresent()) {
+      return NodeEvaluation.rejected(node.name(), r.rejection().get());
+    }
+    Assignment a = r.assignment().orElseThrow();
+    NodeState after = node.with(pod.key(), a);
+    ScoreContext c = new ScoreContext(pod, request, node, after, a, r.chosen(), r.ideal());
+    return NodeEvaluation.feasible(a, r.chosen(), scorer.score(c));
+  }
+
+  /** Evaluates every node; feasible ones ranked best first. */
+  public Decision rank(PodInfo pod, Collection<NodeState> nodes) {
+    List<NodeEvaluation> feasible = new ArrayList<>();
+    List<NodeEvaluation> rejected = new ArrayList<>();
+    for (NodeState n : nodes) {
+      NodeEvaluation e = evaluate(pod, n);
+      (e.feasible() ? feasible : rejected).add(e);
+    }
+    return new Decision(pod.key(), feasible, rejected);
+  }
+
+  /**
+   * The devices to count against {@code node} for a pod bound there without a {@code
+   * topogpu.io/gpus} annotation (a {@link io.topogpu.scheduler.ledger.Attributor}).
+   *
+   * <p>Rule: the pod is taken to hold exactly what topogpu itself would have given it on the node
+   * as it is now, ignoring placement constraints: for whole GPUs the best-connected free set. This
+   * is the conservative choice for everyone else: it assumes the other scheduler (or the device
+   * plugin's own preferred allocation, which also favours well-connected sets) took the best GPUs,
+   * so topogpu never promises a pending pod a link quality that may not be there; and it pins real
+   * indices, so the free count and the NVLink-domain checks stay exact. Deterministic: the ledger
+   * replays such pods in namespace/name order after every annotated pod.
+   */
+  public Optional<Assignment> attribute(PodInfo pod, NodeState node) {
+    if (pod.request().isEmpty() || node.topology().isEmpty()) {
+      return Optional.empty();
+    }
+    return fit(pod.request().get(), LinkConstraint.NONE, node).assignment();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends GpuRequest> Fit.Result fit(R request, LinkConstraint c, NodeState node) {
+    Fit<R> f = (Fit<R>) fits.get(request.getClass());
+    return f.fit(request, c, node);
+  }
+}

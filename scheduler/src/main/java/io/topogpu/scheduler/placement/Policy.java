@@ -1,0 +1,96 @@
+package io.topogpu.scheduler.placement;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Validated scoring policy: a weight per score term, resolved from a preset plus overrides, and the
+ * size of the GPU-set memo. Build with {@link #of}; unknown names fail here, at start-up.
+ *
+ * @param preset the preset the weights started from
+ * @param weights weight per term name, every known term present, each 0..{@value #MAX_WEIGHT}
+ * @param gpuSetCacheEntries bound of the GPU-set memo (entries)
+ */
+public record Policy(String preset, Map<String, Integer> weights, int gpuSetCacheEntries) {
+  public static final int MAX_WEIGHT = 100;
+  public static final String DEFAULT_PRESET = "topology-first";
+  public static final int DEFAULT_CACHE_ENTRIES = 65_536;
+
+  /** The score terms, by name, in breakdown order. */
+  static final Map<String, ScoreTerm> TERMS = terms(
+      new TopologyQuality(), new Fragmentation(), new BinPacking(), new Spreading(), new PreferredPlacement());
+
+  /**
+   * Presets: weights for topology, fragmentation, binpack, spread, preferred. topology-first ranks
+   * link quality far above packing; binpack fills nodes; spread empties them. Documented with the
+   * same numbers in config/policy.yaml.
+   */
+  static final Map<String, Map<String, Integer>> PRESETS = Map.of(
+      "topology-first", weights(6, 2, 1, 0, 3),
+      "binpack", weights(1, 1, 6, 0, 1),
+      "spread", weights(1, 0, 0, 6, 1));
+
+  public Policy {
+    weights = Map.copyOf(weights);
+    if (!weights.keySet().equals(TERMS.keySet())) {
+      throw new IllegalArgumentException("policy weights must name exactly " + TERMS.keySet());
+    }
+    weights.forEach((term, w) -> checkWeight(term, w));
+    if (gpuSetCacheEntries < 0) {
+      throw new IllegalArgumentException("gpuSetCacheEntries: must be >= 0, got " + gpuSetCacheEntries);
+    }
+  }
+
+  public static Policy defaults() {
+    return of(DEFAULT_PRESET, Map.of(), DEFAULT_CACHE_ENTRIES);
+  }
+
+  /** The preset's weights with {@code overrides} applied; names are checked against the tables. */
+  public static Policy of(String preset, Map<String, Integer> overrides, int cacheEntries) {
+    Map<String, Integer> base = PRESETS.get(preset);
+    if (base == null) {
+      throw new IllegalArgumentException(
+          "unknown preset '" + preset + "'; valid presets: " + String.join(", ", presetNames()));
+    }
+    Map<String, Integer> w = new LinkedHashMap<>(base);
+    overrides.forEach((term, value) -> {
+      if (!TERMS.containsKey(term)) {
+        throw new IllegalArgumentException(
+            "unknown score term '" + term + "'; valid terms: " + String.join(", ", termNames()));
+      }
+      w.put(term, value);
+    });
+    return new Policy(preset, w, cacheEntries);
+  }
+
+  public static List<String> presetNames() {
+    return new TreeMap<>(PRESETS).keySet().stream().toList();
+  }
+
+  public static List<String> termNames() {
+    return List.copyOf(TERMS.keySet());
+  }
+
+  /** Throws naming the term unless {@code w} is within 0..{@value #MAX_WEIGHT}. */
+  public static void checkWeight(String term, Integer w) {
+    if (w == null || w < 0 || w > MAX_WEIGHT) {
+      throw new IllegalArgumentException(
+          "weight of " + term + " must be an integer 0.." + MAX_WEIGHT + ", got " + w);
+    }
+  }
+
+  private static Map<String, ScoreTerm> terms(ScoreTerm... terms) {
+    Map<String, ScoreTerm> m = new LinkedHashMap<>();
+    for (ScoreTerm t : terms) {
+      m.put(t.name(), t);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, Integer> weights(int topology, int fragmentation, int binpack, int spread, int preferred) {
+    return Map.of(TopologyQuality.NAME, topology, Fragmentation.NAME, fragmentation,
+        BinPacking.NAME, binpack, Spreading.NAME, spread, PreferredPlacement.NAME, preferred);
+  }
+}

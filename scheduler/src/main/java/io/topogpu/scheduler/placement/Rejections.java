@@ -1,0 +1,65 @@
+package io.topogpu.scheduler.placement;
+
+/** Every rejection placement produces, in one place so codes and wording stay consistent. */
+final class Rejections {
+  private Rejections() {}
+
+  static Rejection topologyUnknown(String problem) {
+    return new Rejection("topology-unknown", "lack topology data", false,
+        "topology unknown: " + problem);
+  }
+
+  static Rejection tooFewGpus(int k, int usable) {
+    return new Rejection("too-few-gpus", fewer(k, "usable"), false,
+        usable + " usable");
+  }
+
+  static Rejection noNvlinkDomain(int k, int largest) {
+    return new Rejection("no-nvlink-domain", "have no NVLink domain of " + k + " GPUs", false,
+        "largest NVLink domain has " + largest);
+  }
+
+  static Rejection noNumaGroup(int k, int largest) {
+    return new Rejection("no-numa-group", "have no NUMA node with " + k + " GPUs", false,
+        "largest NUMA group has " + largest);
+  }
+
+  static Rejection insufficientGpus(int k, int free) {
+    return new Rejection("insufficient-gpus", fewer(k, "free"), true, free + " free");
+  }
+
+  static Rejection insufficientNvlink(int k, int largest) {
+    return new Rejection("insufficient-nvlink", fewer(k, "free") + " in one NVLink domain",
+        true, "at most " + largest + " free in one domain");
+  }
+
+  static Rejection insufficientNuma(int k, int largest) {
+    return new Rejection("insufficient-numa", fewer(k, "free") + " in one NUMA node",
+        true, "at most " + largest + " free in one NUMA node");
+  }
+
+  static Rejection noMigProfile(String profile, int count, int exist) {
+    return new Rejection("no-mig-profile", "have fewer than " + count + " MIG " + profile + " instances",
+        false, exist + " exist");
+  }
+
+  static Rejection insufficientMig(String profile, int count, int free) {
+    return new Rejection("insufficient-mig", "have fewer than " + count + " free MIG " + profile + " instances",
+        true, free + " free");
+  }
+
+  static Rejection noShareableGpu() {
+    return new Rejection("no-shareable-gpu", "have no GPU that can be shared", false,
+        "every GPU is unhealthy or in MIG mode");
+  }
+
+  static Rejection insufficientShare(int milli, int mostFree) {
+    return new Rejection("insufficient-share", "have no GPU with " + milli + " milli-GPU free", true,
+        "at most " + mostFree + " free on one GPU");
+  }
+
+  /** "fewer than 1 free GPU" reads badly; k = 1 says "have no free GPU" instead. */
+  private static String fewer(int k, String adjective) {
+    return k == 1 ? "have no " + adjective + " GPU" : "have fewer than " + k + " " + adjective + " GPUs";
+  }
+}
