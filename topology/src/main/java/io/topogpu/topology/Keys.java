@@ -16,7 +16,7 @@ public final class Keys {
   /** Node annotation holding the GPU topology, JSON schema v1 (see docs/annotations.md). */
   public static final String TOPOLOGY = PREFIX + "topology";
   /**
-   * Node annotation set to the RFC 3339 time of the last failed probe while the node agent keeps
+   * Node annotation set to the RFC 3339 time of the first failed probe since the last good one, while the node agent keeps
    * serving the last good {@link #TOPOLOGY}; absent when the topology is fresh.
    */
   public static final String TOPOLOGY_STALE = PREFIX + "topology-stale";

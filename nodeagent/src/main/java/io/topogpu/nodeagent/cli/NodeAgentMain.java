@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "topogpu",
     description = "Topology-aware GPU placement: node-side commands.",
     // Register node-side subcommands here; bin/topogpu routes their names to this class.
-    subcommands = {ProbeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ProbeCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
 public final class NodeAgentMain {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;

@@ -1,5 +1,10 @@
 package io.topogpu.nodeagent.cli;
 
+import io.topogpu.nodeagent.discovery.NvmlDiscovery;
+import io.topogpu.nodeagent.discovery.Probe;
+import io.topogpu.nodeagent.nvml.JnaNvml;
+import io.topogpu.nodeagent.nvml.NvmlException;
+import io.topogpu.nodeagent.nvml.NvmlReturn;
 import io.topogpu.topology.annotation.TopologyCodec;
 import io.topogpu.topology.model.NodeTopology;
 import io.topogpu.topology.parse.ParseResult;
@@ -51,11 +56,18 @@ public final class ProbeCommand implements Callable<Integer> {
     Path fromTopo;
 
     @Option(names = "--nvml-lib", paramLabel = "PATH", required = true,
-        description = "libnvidia-ml.so to discover the GPUs of this machine through")
+        description = "libnvidia-ml.so to discover the GPUs of this machine through; default "
+            + DEFAULT_NVML_LIB + " (the driver's, found by the dynamic linker)")
     Path nvmlLib;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  /** NVML could not be initialised or failed (no driver, no library, lost GPU). */
+  static final int EXIT_NVML_UNAVAILABLE = 3;
+
+  /** Without a source option, probe runs the real discovery through the driver's library. */
+  static final String DEFAULT_NVML_LIB = "libnvidia-ml.so.1";
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
@@ -69,7 +81,7 @@ public final class ProbeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     NodeTopology topology;
-    if (source.fromTopo != null) {
+    if (source != null && source.fromTopo != null) {
       Path file = source.fromTopo;
       try {
         ParseResult result = TopoMatrixParser.parseDetailed(Files.readString(file));
@@ -85,7 +97,11 @@ public final class ProbeCommand implements Callable<Integer> {
         return badInput(file + ": cannot read: " + e.getMessage());
       }
     } else {
-      topology = probeNvml(source.nvmlLib);
+      try {
+        topology = probeNvml(source == null ? Path.of(DEFAULT_NVML_LIB) : source.nvmlLib);
+      } catch (NvmlException e) {
+        return nvmlUnavailable(e);
+      }
     }
     String text = format.renderer.apply(topology);
     spec.commandLine().getOut().print(text.endsWith("\n") ? text : text + "\n");
@@ -93,9 +109,18 @@ public final class ProbeCommand implements Callable<Integer> {
     return NodeAgentMain.EXIT_OK;
   }
 
-  /** Discovery through NVML; owned by the NVML work, see {@code NvmlDiscovery}. */
+  /** Discovery through NVML at {@code lib}; NVML failures propagate as {@link NvmlException}. */
   NodeTopology probeNvml(Path lib) {
-    throw new UnsupportedOperationException("NVML discovery: see NvmlDiscovery");
+    Probe probe = NvmlDiscovery.probe(new JnaNvml(lib.toString()));
+    probe.notes().forEach(n -> spec.commandLine().getErr().println("topogpu probe: note: " + n));
+    return probe.topology();
+  }
+
+  private int nvmlUnavailable(NvmlException e) {
+    spec.commandLine().getErr().println("topogpu probe: NVML unavailable: " + e.getMessage()
+        + (e.code() == NvmlReturn.DRIVER_NOT_LOADED || e.code() == NvmlReturn.LIBRARY_NOT_FOUND
+            ? " (is the NVIDIA driver installed and this a GPU node?)" : ""));
+    return EXIT_NVML_UNAVAILABLE;
   }
 
   private int badInput(String message) {

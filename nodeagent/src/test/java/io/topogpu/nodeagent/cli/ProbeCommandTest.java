@@ -118,8 +118,7 @@ class ProbeCommandTest {
   }
 
   @Test
-  void exactlyOneSourceIsRequired() {
-    assertThat(topogpu("probe").exit()).isEqualTo(2);
+  void atMostOneSourceIsAccepted() {
     assertThat(topogpu("probe", "--from-topo", "a", "--nvml-lib", "b").exit()).isEqualTo(2);
   }
 
@@ -128,5 +127,15 @@ class ProbeCommandTest {
     Run run = topogpu("--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("probe");
+  }
+
+  @Test
+  void withoutASourceProbeUsesTheDriversLibraryAndSaysSoWhenThereIsNone() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA driver");
+    Run run = topogpu("probe");
+    assertThat(run.exit()).isEqualTo(ProbeCommand.EXIT_NVML_UNAVAILABLE);
+    assertThat(run.err()).startsWith("topogpu probe: NVML unavailable: ").contains("libnvidia-ml.so.1");
+    assertThat(run.err().lines()).hasSize(1);
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * MIG state of one GPU.
  *
  * @param enabled whether MIG mode is on (a MIG-enabled GPU is never given out whole)
- * @param slices number of memory slices the GPU has (7 on A100/H100/B200, 4 on A30); 0 when MIG
+ * @param slices length of the GPU's MIG placement axis, the unit of {@code start}/{@code size} (8 on
+ *     A100/H100/B200, where {@code 7g} sits at 0:8 and {@code 3g} at 0:4 or 4:4; 4 on A30); 0 when MIG
  *     is off or unknown
  * @param instances the GPU instances that exist, sorted by placement start; instances never overlap
  */

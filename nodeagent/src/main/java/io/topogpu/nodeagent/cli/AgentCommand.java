@@ -1,0 +1,120 @@
+package io.topogpu.nodeagent.cli;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.topogpu.nodeagent.agent.AgentHealth;
+import io.topogpu.nodeagent.agent.AgentHttp;
+import io.topogpu.nodeagent.agent.AgentMetrics;
+import io.topogpu.nodeagent.agent.NodeAgent;
+import io.topogpu.nodeagent.agent.ProbeCycle;
+import io.topogpu.nodeagent.discovery.NvmlDiscovery;
+import io.topogpu.nodeagent.nvml.JnaNvml;
+import io.topogpu.nodeagent.publish.Backoff;
+import io.topogpu.nodeagent.publish.Fabric8NodeAnnotations;
+import io.topogpu.nodeagent.publish.Publisher;
+import io.topogpu.nodeagent.publish.RequestPacer;
+import io.topogpu.nodeagent.publish.RetryPolicy;
+import io.topogpu.nodeagent.publish.Sleeper;
+import io.topogpu.topology.Keys;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code topogpu agent}: the DaemonSet process. Wires NVML discovery, the publisher and the HTTP
+ * surface, then runs until the JVM is asked to stop. NVML being unreachable does not stop it: it
+ * keeps the last published topology, marks it stale and reports unhealthy on {@code /healthz}.
+ * Exits 2 at start-up for bad settings (no node name, a non-positive interval or rate).
+ */
+@Command(name = "agent", description = "Probe the GPUs, publish topogpu.io/topology on this node, serve /healthz and /metrics.")
+public final class AgentCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+  /** Retry policy for API calls: 5 attempts, 200 ms doubling to at most 30 s, with jitter. */
+  static final int MAX_ATTEMPTS = 5;
+  static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--node-name", paramLabel = "NAME",
+      description = "node to annotate; default: the NODE_NAME environment variable (downward API)")
+  String nodeName;
+
+  @Option(names = "--nvml-lib", paramLabel = "PATH", defaultValue = JnaNvml.DEFAULT_LIBRARY,
+      description = "NVML library; default ${DEFAULT-VALUE}")
+  String nvmlLib;
+
+  @Option(names = "--interval-seconds", paramLabel = "S", defaultValue = "60",
+      description = "seconds between probes; default ${DEFAULT-VALUE}")
+  int intervalSeconds;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "9402",
+      description = "port of /healthz, /metrics and POST /probe; default ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(names = "--qps", paramLabel = "N", defaultValue = "5",
+      description = "client rate limit, API requests per second; default ${DEFAULT-VALUE}")
+  double qps;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String node = nodeName != null ? nodeName : System.getenv(Keys.ENV_NODE_NAME);
+    if (node == null || node.isBlank()) {
+      return badInput("no node name: set the " + Keys.ENV_NODE_NAME + " environment variable or --node-name");
+    }
+    if (intervalSeconds < 1) {
+      return badInput("--interval-seconds must be >= 1, got " + intervalSeconds);
+    }
+    if (!(qps > 0)) {
+      return badInput("--qps must be > 0, got " + qps);
+    }
+    Config config = new ConfigBuilder(Config.autoConfigure(null))
+        .withRequestRetryBackoffLimit(0) // RetryPolicy is the one retry loop; fabric8's would stack on it
+        .build();
+    AgentHealth health = new AgentHealth();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AgentMetrics metrics = new AgentMetrics(registry, health);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      Fabric8NodeAnnotations annotations =
+          new Fabric8NodeAnnotations(client, node, new RequestPacer(qps, System::nanoTime, Sleeper.REAL));
+      RetryPolicy retry = new RetryPolicy(MAX_ATTEMPTS, BACKOFF, annotations::isTransient, Sleeper.REAL,
+          () -> ThreadLocalRandom.current().nextDouble());
+      Publisher publisher = new Publisher(annotations, retry, Clock.systemUTC());
+      JnaNvml nvml = new JnaNvml(nvmlLib); // one binding, initialised and shut down by every probe
+      ProbeCycle cycle = new ProbeCycle(() -> NvmlDiscovery.probe(nvml), publisher, health, metrics);
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "topogpu-agent-shutdown"));
+      try (NodeAgent agent = new NodeAgent(cycle, Duration.ofSeconds(intervalSeconds));
+          AgentHttp http = AgentHttp.start(port, health, registry, agent::probeNow)) {
+        LOG.info("agent started: {} {} {} {}", kv("node", node), kv("nvmlLibrary", nvmlLib),
+            kv("intervalSeconds", intervalSeconds), kv("port", http.port()));
+        agent.start();
+        stop.await();
+      }
+    }
+    return NodeAgentMain.EXIT_OK;
+  }
+
+  private int badInput(String message) {
+    spec.commandLine().getErr().println("topogpu agent: " + message);
+    return NodeAgentMain.EXIT_BAD_INPUT;
+  }
+}
