@@ -1,0 +1,194 @@
+package io.topogpu.scheduler.extender;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeListBuilder;
+import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.topogpu.scheduler.metrics.ExtenderMetrics.Decision;
+import io.topogpu.scheduler.metrics.ExtenderMetrics.Outcome;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three extender verbs without HTTP: decode the body, call the {@link ExtenderBackend}, encode
+ * the wire answer. Malformed bodies throw {@link BadRequestException} (HTTP 400); every backend
+ * failure becomes the verb's logical-failure answer (HTTP 200), as kube-scheduler expects:
+ *
+ * <ul>
+ *   <li>filter: {@code Error} set, no node passes;
+ *   <li>prioritize: an empty list (the protocol has no error field; kube-scheduler would ignore a
+ *       failed prioritize anyway, and nodes left out get no extender score);
+ *   <li>bind: {@code Error} set.
+ * </ul>
+ *
+ * Until the backend is ready every verb answers its logical failure with the readiness reason
+ * (decision {@code not_ready}): a ledger that is not rebuilt yet could hand out GPUs that are
+ * taken, and a filter error makes kube-scheduler retry the pod with back-off.
+ */
+final class ExtenderVerbs {
+  private static final Logger log = LoggerFactory.getLogger(ExtenderVerbs.class);
+
+  /** An encoded answer and how the call ended. */
+  record Answer(byte[] body, Outcome outcome) {}
+
+  private final ExtenderBackend backend;
+  private final WireCodec codec;
+  private final ExtenderMetrics metrics;
+
+  ExtenderVerbs(ExtenderBackend backend, WireCodec codec, ExtenderMetrics metrics) {
+    this.backend = backend;
+    this.codec = codec;
+    this.metrics = metrics;
+  }
+
+  Answer filter(InputStream body) {
+    FilterRequest request = FilterRequest.from(codec.decodeArgs(body));
+    Optional<String> notReady = notReady();
+    if (notReady.isPresent()) {
+      metrics.recordDecision(Routes.FILTER_VERB, Decision.NOT_READY);
+      return new Answer(codec.encode(ExtenderFilterResult.failure(notReady.get())), Outcome.ERROR);
+    }
+    FilterResponse response;
+    try {
+      response =
+          Objects.requireNonNull(backend.filter(request), "backend answered filter with null");
+    } catch (RuntimeException e) {
+      log.error("filter failed for pod {}", podKey(request), e);
+      response = FilterResponse.failed("topogpu extender: filter failed: " + e);
+    }
+    if (response.error().isPresent()) {
+      metrics.recordDecision(Routes.FILTER_VERB, Decision.ERROR);
+      return new Answer(
+          codec.encode(ExtenderFilterResult.failure(response.error().get())), Outcome.ERROR);
+    }
+    ExtenderFilterResult result = toWire(request, response);
+    boolean anyPassed =
+        result.nodes() != null
+            ? !result.nodes().getItems().isEmpty()
+            : !result.nodeNames().isEmpty();
+    metrics.recordDecision(
+        Routes.FILTER_VERB, anyPassed ? Decision.FEASIBLE : Decision.UNSCHEDULABLE);
+    return new Answer(codec.encode(result), Outcome.OK);
+  }
+
+  Answer prioritize(InputStream body) {
+    FilterRequest request = FilterRequest.from(codec.decodeArgs(body));
+    if (notReady().isPresent()) {
+      metrics.recordDecision(Routes.PRIORITIZE_VERB, Decision.NOT_READY);
+      return new Answer(codec.encode(List.of()), Outcome.ERROR);
+    }
+    try {
+      List<HostPriority> scores =
+          Objects.requireNonNull(
+              backend.prioritize(request), "backend answered prioritize with null");
+      metrics.recordDecision(Routes.PRIORITIZE_VERB, Decision.SCORED);
+      return new Answer(codec.encode(scores), Outcome.OK);
+    } catch (RuntimeException e) {
+      log.error("prioritize failed for pod {}; answering no scores", podKey(request), e);
+      metrics.recordDecision(Routes.PRIORITIZE_VERB, Decision.ERROR);
+      return new Answer(codec.encode(List.of()), Outcome.ERROR);
+    }
+  }
+
+  CompletionStage<Answer> bind(InputStream body) {
+    BindRequest request = BindRequest.from(codec.decodeBindingArgs(body));
+    Optional<String> notReady = notReady();
+    if (notReady.isPresent()) {
+      metrics.recordDecision(Routes.BIND_VERB, Decision.NOT_READY);
+      return CompletableFuture.completedFuture(
+          new Answer(codec.encode(new ExtenderBindingResult(notReady.get())), Outcome.ERROR));
+    }
+    CompletionStage<BindResponse> pending;
+    try {
+      pending = Objects.requireNonNull(backend.bind(request), "backend answered bind with null");
+    } catch (RuntimeException e) {
+      pending = CompletableFuture.failedFuture(e);
+    }
+    return pending.handle(
+        (response, failure) -> {
+          if (failure != null) {
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            log.error(
+                "bind of {}/{} to {} failed",
+                request.podNamespace(),
+                request.podName(),
+                request.node(),
+                cause);
+            response = BindResponse.failed("topogpu extender: bind failed: " + cause);
+          }
+          metrics.recordDecision(
+              Routes.BIND_VERB, response.error().isPresent() ? Decision.ERROR : Decision.BOUND);
+          return new Answer(
+              codec.encode(new ExtenderBindingResult(response.error().orElse(""))),
+              response.error().isPresent() ? Outcome.ERROR : Outcome.OK);
+        });
+  }
+
+  /**
+   * The wire form of a verdict, in the request's mode: {@code Nodes} echoed back when full nodes
+   * came in, {@code NodeNames} otherwise. Only request nodes are echoed, in request order; a
+   * rejection wins over a listing as feasible.
+   */
+  private ExtenderFilterResult toWire(FilterRequest request, FilterResponse response) {
+    Set<String> feasible = new HashSet<>(response.feasible());
+    List<String> names = request.nodeNames();
+    List<Node> fullNodes = request.fullNodes().orElse(null);
+    List<String> passedNames = new ArrayList<>();
+    List<Node> passedNodes = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    Map<String, String> unresolvable = new LinkedHashMap<>();
+    Map<RejectionKey, Long> rejectionCounts = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String node = names.get(i);
+      NodeRejection rejection = response.rejected().get(node);
+      if (rejection != null) {
+        (rejection.unresolvable() ? unresolvable : failed).put(node, rejection.message());
+        rejectionCounts.merge(
+            new RejectionKey(rejection.reason(), rejection.unresolvable()), 1L, Long::sum);
+      } else if (feasible.contains(node)) {
+        passedNames.add(node);
+        if (fullNodes != null) {
+          passedNodes.add(fullNodes.get(i));
+        }
+      }
+    }
+    rejectionCounts.forEach(
+        (key, n) -> metrics.recordRejections(key.reason(), key.unresolvable(), n));
+    return fullNodes != null
+        ? new ExtenderFilterResult(
+            new NodeListBuilder().withItems(passedNodes).build(), null, failed, unresolvable, "")
+        : new ExtenderFilterResult(null, passedNames, failed, unresolvable, "");
+  }
+
+  private Optional<String> notReady() {
+    try {
+      Readiness readiness = backend.readiness();
+      return readiness.ready()
+          ? Optional.empty()
+          : Optional.of("topogpu extender not ready: " + readiness.reason());
+    } catch (RuntimeException e) {
+      return Optional.of("topogpu extender not ready: readiness check failed: " + e);
+    }
+  }
+
+  private record RejectionKey(String reason, boolean unresolvable) {}
+
+  private static String podKey(FilterRequest request) {
+    var meta = request.pod().getMetadata();
+    return meta.getNamespace() + "/" + meta.getName();
+  }
+}
