@@ -1,0 +1,51 @@
+package io.topogpu.scheduler.gang;
+
+import io.topogpu.scheduler.ledger.Ledger;
+import io.topogpu.scheduler.model.PodInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The starvation rule. A gang <em>starves</em> when it is not planned, has pending members, its
+ * last rejection was resolvable (it would fit were other pods gone), and its first filter was at
+ * least {@code after} ago. The oldest starving gang (first filter, then key) gets a {@link
+ * GangHold} on its target domain ({@link GangPlanner#holdTarget}); at most one hold exists, so
+ * holds never compete. A hold lasts until its gang is planned (its reservation then protects it),
+ * has no pending member, or is gone; then the next oldest starving gang may take one.
+ */
+final class Starvation {
+  private final GangPlanner planner;
+  private final Duration after;
+
+  Starvation(GangPlanner planner, Duration after) {
+    this.planner = planner;
+    this.after = after;
+  }
+
+  /** The hold to keep ({@code current} when still due), or a new one, or null. */
+  GangHold refresh(GangHold current, Map<String, GangState> gangs, Instant now, Ledger ledger) {
+    if (current != null) {
+      GangState held = gangs.get(current.gang());
+      if (held != null && !held.planned() && !held.pending.isEmpty()) {
+        return current;
+      }
+    }
+    Optional<GangState> oldest = gangs.values().stream()
+        .filter(st -> !st.planned() && !st.pending.isEmpty()
+            && st.lastRejection.map(GangRejection::resolvable).orElse(false)
+            && Duration.between(st.firstSeen, now).compareTo(after) >= 0)
+        .min(Comparator.comparing((GangState st) -> st.firstSeen).thenComparing(st -> st.gang.key()));
+    if (oldest.isEmpty()) {
+      return null;
+    }
+    GangState st = oldest.get();
+    PodInfo first = st.pending.values().iterator().next();
+    return planner.holdTarget(st.request(first, ledger), ledger.nodes())
+        .map(nodes -> new GangHold(st.gang.key(), new TreeSet<>(nodes), now))
+        .orElse(null);
+  }
+}

@@ -1,0 +1,108 @@
+package io.topogpu.scheduler.gang;
+
+import static io.topogpu.scheduler.gang.GangPods.labelled;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.topogpu.scheduler.model.PodInfo;
+import io.topogpu.scheduler.testing.MakePod;
+import io.topogpu.topology.Keys;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GangIdentitiesTest {
+  /** A fake PodGroup informer: {@code namespace/name → minMember}. */
+  private static PodGroupSizes podGroups(Map<String, Integer> sizes) {
+    return (ns, name) -> Optional.ofNullable(sizes.get(ns + "/" + name));
+  }
+
+  private final GangIdentities identities = new GangIdentities(
+      podGroups(Map.of("default/sp-group", 4)), podGroups(Map.of("default/vc-group", 3)));
+
+  private static GangResolution member(String name, int size, GangSource source) {
+    return new GangResolution.Member(new GangIdentity("default", name, size, source));
+  }
+
+  @Test
+  void aPodWithoutGangKeysIsSingle() {
+    assertThat(identities.resolve(MakePod.named("p").gpus(1).obj())).isEqualTo(GangResolution.SINGLE);
+  }
+
+  @Test
+  void topogpuAnnotationsNameTheGangAndItsSize() {
+    PodInfo p = GangPods.member("train-a", 4, "w-0").gpus(8).obj();
+    assertThat(identities.resolve(p)).isEqualTo(member("train-a", 4, GangSource.TOPOGPU));
+  }
+
+  @Test
+  void topogpuKeysMayBeLabelsToo() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).obj(), Keys.GANG, "train-a", Keys.GANG_SIZE, "2");
+    assertThat(identities.resolve(p)).isEqualTo(member("train-a", 2, GangSource.TOPOGPU));
+  }
+
+  @Test
+  void aMissingSizeIsUnresolvedNotGuessed() {
+    PodInfo p = MakePod.named("w-0").gpus(8).annotation(Keys.GANG, "train-a").obj();
+    assertThat(identities.resolve(p)).isEqualTo(new GangResolution.Unresolved("default/train-a",
+        "gang size unknown: topogpu.io/gang names gang default/train-a but topogpu.io/gang-size is missing"));
+  }
+
+  @Test
+  void aSizeThatIsNotAPositiveIntegerIsUnresolved() {
+    PodInfo p = GangPods.member("train-a", 1, "w-0").annotation(Keys.GANG_SIZE, "four").gpus(8).obj();
+    assertThat(identities.resolve(p)).isEqualTo(new GangResolution.Unresolved("default/train-a",
+        "gang size unknown: topogpu.io/gang-size: must be a positive integer, got 'four'"));
+  }
+
+  @Test
+  void schedulerPluginsPodGroupSizeComesFromMinMember() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).obj(), Keys.SCHEDULER_PLUGINS_POD_GROUP, "sp-group");
+    assertThat(identities.resolve(p)).isEqualTo(member("sp-group", 4, GangSource.SCHEDULER_PLUGINS));
+  }
+
+  @Test
+  void aPodGroupThatCannotBeFoundIsUnresolvedWithWhatToDo() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).obj(), Keys.SCHEDULER_PLUGINS_POD_GROUP, "nowhere");
+    assertThat(identities.resolve(p)).isEqualTo(new GangResolution.Unresolved("default/nowhere",
+        "gang size unknown: scheduling.x-k8s.io/pod-group names PodGroup default/nowhere but no such PodGroup "
+            + "with a minMember was found; create it or set topogpu.io/gang-size"));
+  }
+
+  @Test
+  void anExplicitGangSizeOverridesThePodGroupLookup() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).annotation(Keys.GANG_SIZE, "6").obj(),
+        Keys.SCHEDULER_PLUGINS_POD_GROUP, "nowhere");
+    assertThat(identities.resolve(p)).isEqualTo(member("nowhere", 6, GangSource.SCHEDULER_PLUGINS));
+  }
+
+  @Test
+  void volcanoGroupNameAnnotationUsesVolcanosPodGroup() {
+    PodInfo p = MakePod.named("w-0").gpus(8).annotation(Keys.VOLCANO_GROUP_NAME, "vc-group").obj();
+    assertThat(identities.resolve(p)).isEqualTo(member("vc-group", 3, GangSource.VOLCANO));
+  }
+
+  @Test
+  void kueuePodGroupTakesItsSizeFromTheTotalCountAnnotation() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).annotation(Keys.KUEUE_POD_GROUP_TOTAL_COUNT, "5").obj(),
+        Keys.KUEUE_POD_GROUP_NAME, "kq");
+    assertThat(identities.resolve(p)).isEqualTo(member("kq", 5, GangSource.KUEUE));
+  }
+
+  @Test
+  void kueuePodGroupWithoutTotalCountIsUnresolved() {
+    PodInfo p = labelled(MakePod.named("w-0").gpus(8).obj(), Keys.KUEUE_POD_GROUP_NAME, "kq");
+    assertThat(identities.resolve(p)).isEqualTo(new GangResolution.Unresolved("default/kq",
+        "gang size unknown: kueue.x-k8s.io/pod-group-name names gang default/kq but "
+            + "kueue.x-k8s.io/pod-group-total-count is missing"));
+  }
+
+  @Test
+  void theFirstConventionInResolutionOrderWins() {
+    PodInfo p = labelled(GangPods.member("own", 2, "w-0").gpus(8).annotation(Keys.VOLCANO_GROUP_NAME, "vc-group").obj(),
+        Keys.SCHEDULER_PLUGINS_POD_GROUP, "sp-group", Keys.KUEUE_POD_GROUP_NAME, "kq");
+    assertThat(identities.resolve(p)).isEqualTo(member("own", 2, GangSource.TOPOGPU));
+    PodInfo q = labelled(MakePod.named("w-0").gpus(8).annotation(Keys.VOLCANO_GROUP_NAME, "vc-group").obj(),
+        Keys.SCHEDULER_PLUGINS_POD_GROUP, "sp-group");
+    assertThat(identities.resolve(q)).isEqualTo(member("sp-group", 4, GangSource.SCHEDULER_PLUGINS));
+  }
+}
