@@ -1,0 +1,12 @@
+package io.topogpu.benchmarks.workload;
+
+import io.topogpu.scheduler.ledger.NodeState;
+import io.topogpu.scheduler.model.Assignment;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Starts a job all-or-nothing: one assignment per pod, in pod order, or empty when it cannot start now. */
+public interface GangStarter {
+  Optional<List<Assignment>> start(String job, List<PodSlot> pods, Collection<NodeState> nodes);
+}
