@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the benchmarks ({@code bin/topogpu simulate ...} maps here). */
 @Command(name = "topogpu-bench", mixinStandardHelpOptions = true,
     description = "Placement-quality benchmarks: trace-driven simulation against published results.",
-    subcommands = {SimulateCommand.class})
+    subcommands = {SimulateCommand.class, LoadBenchCommand.class, JmhCommand.class})
 public final class BenchMain {
 
   public static void main(String[] args) {

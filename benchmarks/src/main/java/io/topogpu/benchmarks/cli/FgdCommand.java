@@ -33,7 +33,8 @@ final class FgdCommand implements Callable<Integer> {
   Path traces;
 
   @Option(names = "--policies", split = ",",
-      description = "Policies (default: all of random,dotprod,clustering,packing,bestfit,fgd).")
+      description = "Policies: random,dotprod,clustering,packing,bestfit,fgd (the default: the published six), "
+          + "topogpu, topogpu-baseline, fgd-gpu-only.")
   List<String> policies;
 
   @Option(names = "--workloads", split = ",",
@@ -62,7 +63,7 @@ final class FgdCommand implements Callable<Integer> {
   public Integer call() {
     List<String> ws = workloads != null ? workloads : quick ? List.of(CURVE_WORKLOAD) : OpenbTraces.WORKLOADS;
     FgdExperiment.Config config = new FgdExperiment.Config(traces, ws,
-        policies != null ? policies : FgdPolicies.names(),
+        policies != null ? policies : FgdPolicies.publishedNames(),
         Seeds.parse(seeds != null ? seeds : quick ? QUICK_SEEDS : FULL_SEEDS), tune, quick,
         threads != null ? threads : Runtime.getRuntime().availableProcessors());
     // quick mode simulates a sample of the cluster: its numbers are not comparable with the paper's

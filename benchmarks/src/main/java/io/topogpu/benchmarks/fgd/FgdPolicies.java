@@ -6,8 +6,16 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The policy table: CLI name → published label (the {@code sc_policy} of the FGD artifact) and factory.
- * Unknown names are rejected when the experiment is configured, before anything runs.
+ * The policy table: CLI name → published label (the {@code sc_policy} of the FGD artifact; empty for
+ * policies the paper does not have) and factory. Unknown names are rejected when the experiment is
+ * configured, before anything runs.
+ *
+ * <p>Besides the paper's six, topogpu's own placement through the scheduler's placer ({@link
+ * TopogpuPolicy}): {@code topogpu} is the {@code workload-fit} preset with CPU-only pods scored by GPU
+ * sparing; {@code topogpu-baseline} is the shipped default preset ({@code topology-first}) with CPU-only
+ * pods left to kube-scheduler's default scores, the "before" of RESULTS.md. {@code fgd-gpu-only} is a
+ * diagnostic: FGD whose target workload has no CPU requests, i.e. FGD restricted to what a GPU-only
+ * scheduler knows (CPU-only pods then score 50 everywhere and go to the smallest rank).
  */
 public final class FgdPolicies {
 
@@ -23,6 +31,9 @@ public final class FgdPolicies {
     add("packing", "04-GpuPacking", c -> new GpuPackingPolicy());
     add("bestfit", "05-BestFit", c -> new BestFitPolicy());
     add("fgd", "06-FGD", FgdPolicy::new);
+    add("fgd-gpu-only", "", c -> new FgdPolicy(new PolicyContext(c.random(), c.fragmentation().ignoringCpu())));
+    add("topogpu", "", c -> new TopogpuPolicy(TopogpuPolicy.preset("workload-fit"), true));
+    add("topogpu-baseline", "", c -> new TopogpuPolicy(TopogpuPolicy.preset("topology-first"), false));
   }
 
   private FgdPolicies() {}
@@ -33,6 +44,11 @@ public final class FgdPolicies {
 
   public static List<String> names() {
     return List.copyOf(TABLE.keySet());
+  }
+
+  /** The policies the paper published results for, in paper order: the reproduction's default grid. */
+  public static List<String> publishedNames() {
+    return TABLE.values().stream().filter(e -> !e.publishedLabel().isEmpty()).map(Entry::name).toList();
   }
 
   /** The entry for {@code name}, or an error listing the known names. */

@@ -47,6 +47,22 @@ public final class FragmentationModel {
     }
   }
 
+  private FragmentationModel(FragmentationModel m, long[] cpu) {
+    this.cpu = cpu;
+    this.milli = m.milli;
+    this.count = m.count;
+    this.probability = m.probability;
+    this.noAccess = m.noAccess;
+  }
+
+  /**
+   * The same target workload with every type's CPU request set to 0 (a fresh memo): F as a scheduler
+   * that sees only GPUs would compute it. For the {@code fgd-gpu-only} diagnostic policy.
+   */
+  public FragmentationModel ignoringCpu() {
+    return new FragmentationModel(this, new long[cpu.length]);
+  }
+
   /** F of the node state (memoised). {@code gpuLeft} is not modified or retained. */
   public double nodeFragmentation(int modelIndex, long cpuLeft, int[] gpuLeft) {
     int[] sorted = gpuLeft.clone();

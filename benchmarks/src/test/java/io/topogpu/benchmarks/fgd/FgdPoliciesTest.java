@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class FgdPoliciesTest {
 
   @Test
-  void the_six_published_policies_in_paper_order() {
-    assertThat(FgdPolicies.names()).containsExactly("random", "dotprod", "clustering", "packing", "bestfit", "fgd");
+  void the_six_published_policies_in_paper_order_then_topogpus_own() {
+    assertThat(FgdPolicies.publishedNames())
+        .containsExactly("random", "dotprod", "clustering", "packing", "bestfit", "fgd");
+    assertThat(FgdPolicies.names()).containsExactly("random", "dotprod", "clustering", "packing", "bestfit", "fgd",
+        "fgd-gpu-only", "topogpu", "topogpu-baseline");
+    assertThat(FgdPolicies.require("topogpu").publishedLabel()).isEmpty();
     assertThat(FgdPolicies.require("clustering").publishedLabel()).isEqualTo("03-GpuClustering");
   }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CI smoke test: quick mode (every 8th node, the default trace, one seed) for all six policies, checked
+ * The CI smoke test: quick mode (every 8th node, the default trace, one seed) for every policy (the published six and topogpu's two), checked
  * against invariants recomputed independently from the list of placements.
  */
 class FgdQuickRunTest {

@@ -48,6 +48,14 @@ class FragmentationModelTest {
     assertThat(frag(gpuPod(8000, 2, 1000), 4000, 300, 1000)).isCloseTo(1300, within(1e-9)); // Q1
   }
 
+  /** The Q4 node of the case above: 8 cores wanted, 4 left. Without CPU the type fits and strands 300. */
+  @Test
+  void ignoring_cpu_a_type_short_of_cpu_counts_only_its_small_gpus() {
+    FragmentationModel m = new FragmentationModel(TypicalPods.of(List.of(gpuPod(8000, 1, 500)), 95), TestNodes.MODELS);
+    assertThat(m.nodeFragmentation(T4, 4000, new int[] {300, 1000})).isCloseTo(1300, within(1e-9));
+    assertThat(m.ignoringCpu().nodeFragmentation(T4, 4000, new int[] {300, 1000})).isCloseTo(300, within(1e-9));
+  }
+
   @Test
   void fragmentation_depends_on_the_multiset_of_gpu_left_not_its_order() {
     assertThat(frag(gpuPod(1000, 1, 500), 64000, 1000, 300)).isEqualTo(frag(gpuPod(1000, 1, 500), 64000, 300, 1000));

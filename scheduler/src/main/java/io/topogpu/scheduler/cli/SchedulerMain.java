@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "topogpu",
     mixinStandardHelpOptions = true,
     description = "Topology-aware GPU placement for Kubernetes.",
-    subcommands = {PlaceCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlaceCommand.class, io.topogpu.scheduler.service.ExtenderCommand.class, io.topogpu.scheduler.demo.DemoCommand.class, CommandLine.HelpCommand.class})
 public final class SchedulerMain implements Runnable {
   /** Exit code for unusable input files (snapshot, pod, policy). */
   public static final int EXIT_BAD_INPUT = 2;

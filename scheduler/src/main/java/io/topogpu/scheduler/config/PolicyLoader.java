@@ -13,12 +13,15 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.topogpu.scheduler.gang.GangSettings;
 import io.topogpu.scheduler.placement.Policy;
+import io.topogpu.scheduler.tiers.TierConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,7 +52,72 @@ public final class PolicyLoader {
   record PolicyFile(
       @JsonProperty("preset") @JsonDeserialize(using = PresetDeserializer.class) String preset,
       @JsonProperty("weights") @JsonDeserialize(using = WeightsDeserializer.class) Map<String, Integer> weights,
-      @JsonProperty("gpuSetCacheEntries") Integer gpuSetCacheEntries) {}
+      @JsonProperty("gpuSetCacheEntries") Integer gpuSetCacheEntries,
+      @JsonProperty("gangs") GangsFile gangs) {}
+
+  /** The {@code gangs} section; every field optional. */
+  record GangsFile(
+      @JsonProperty("bindTimeoutSeconds") Integer bindTimeoutSeconds,
+      @JsonProperty("planTimeoutSeconds") Integer planTimeoutSeconds,
+      @JsonProperty("starvationAfterSeconds") Integer starvationAfterSeconds,
+      @JsonProperty("extenderHttpTimeoutSeconds") Integer extenderHttpTimeoutSeconds,
+      @JsonProperty("tiers") java.util.List<String> tiers) {}
+
+  /** The gang section of {@code file}; defaults when absent. */
+  public static GangConfig loadGangs(Path file) {
+    try {
+      return loadGangs(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new PolicyException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The gang section of {@code yaml} ({@code source} names the file in messages), validated:
+   * positive timeouts, known tier names, {@code bindTimeoutSeconds} plus the gang timer's period
+   * ({@code tick}) below {@code extenderHttpTimeoutSeconds}.
+   */
+  public static GangConfig loadGangs(String source, String yaml, Duration tick) {
+    PolicyFile f = parse(source, yaml);
+    GangsFile g = f == null ? null : f.gangs();
+    if (g == null) {
+      return GangConfig.DEFAULTS;
+    }
+    GangSettings d = GangSettings.DEFAULTS;
+    GangSettings settings;
+    TierConfig tiers;
+    try {
+      settings = new GangSettings(seconds(g.bindTimeoutSeconds(), d.bindTimeout(), "gangs.bindTimeoutSeconds"),
+          seconds(g.planTimeoutSeconds(), d.planTimeout(), "gangs.planTimeoutSeconds"),
+          seconds(g.starvationAfterSeconds(), d.starvationAfter(), "gangs.starvationAfterSeconds"));
+      tiers = g.tiers() == null ? TierConfig.defaults() : TierConfig.defaults().select(g.tiers());
+    } catch (IllegalArgumentException e) {
+      throw new PolicyException(source + ": " + (e.getMessage().startsWith("gangs.") ? "" : "gangs.tiers: ")
+          + e.getMessage());
+    }
+    Duration http = seconds(g.extenderHttpTimeoutSeconds(), GangConfig.DEFAULT_HTTP_TIMEOUT,
+        "gangs.extenderHttpTimeoutSeconds");
+    if (settings.bindTimeout().plus(tick).compareTo(http) >= 0) {
+      throw new PolicyException(source + ": gangs.bindTimeoutSeconds: " + settings.bindTimeout().toSeconds()
+          + " plus the gang timer's " + tick.toMillis() + " ms must stay below extenderHttpTimeoutSeconds "
+          + http.toSeconds() + " (kube-scheduler's httpTimeout), or kube-scheduler gives up on the bind first");
+    }
+    return new GangConfig(settings, tiers, http);
+  }
+
+  public static GangConfig loadGangs(String source, String yaml) {
+    return loadGangs(source, yaml, Duration.ofSeconds(1));
+  }
+
+  private static Duration seconds(Integer value, Duration fallback, String field) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value <= 0) {
+      throw new IllegalArgumentException(field + ": must be a positive number of seconds, got " + value);
+    }
+    return Duration.ofSeconds(value);
+  }
 
   public static Policy load(Path file) {
     try {
@@ -61,14 +129,7 @@ public final class PolicyLoader {
 
   /** Parses {@code yaml}; {@code source} names the file in messages. An empty file is the default. */
   public static Policy load(String source, String yaml) {
-    PolicyFile f;
-    try {
-      f = yaml.isBlank() ? null : YAML.readValue(yaml, PolicyFile.class);
-    } catch (JsonProcessingException e) {
-      throw new PolicyException(source + ": line " + e.getLocation().getLineNr() + ": " + describe(e));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    PolicyFile f = parse(source, yaml);
     if (f == null) {
       return Policy.defaults();
     }
@@ -78,6 +139,16 @@ public final class PolicyLoader {
     }
     return Policy.of(f.preset() == null ? Policy.DEFAULT_PRESET : f.preset(),
         f.weights() == null ? Map.of() : f.weights(), cache);
+  }
+
+  private static PolicyFile parse(String source, String yaml) {
+    try {
+      return yaml.isBlank() ? null : YAML.readValue(yaml, PolicyFile.class);
+    } catch (JsonProcessingException e) {
+      throw new PolicyException(source + ": line " + e.getLocation().getLineNr() + ": " + describe(e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String describe(JsonProcessingException e) {

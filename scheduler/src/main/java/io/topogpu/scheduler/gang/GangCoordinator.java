@@ -64,10 +64,18 @@ public final class GangCoordinator {
   private final Map<String, GangState> gangs = new TreeMap<>();
   private final Map<String, String> gangOfMember = new HashMap<>();
   private final Starvation starvation;
+  private final GangListener listener;
   private GangHold hold;
 
   public GangCoordinator(Ledger ledger, GangPlanner planner, GangIdentities identities, GangSettings settings,
       InstantSource clock) {
+    this(ledger, planner, identities, settings, clock, GangListener.NONE);
+  }
+
+  /** @param listener told of plans, arrivals, starts and releases (events, metrics) */
+  public GangCoordinator(Ledger ledger, GangPlanner planner, GangIdentities identities, GangSettings settings,
+      InstantSource clock, GangListener listener) {
+    this.listener = listener;
     this.ledger = ledger;
     this.planner = planner;
     this.identities = identities;
@@ -89,6 +97,9 @@ public final class GangCoordinator {
     GangFilterResult result;
     synchronized (this) {
       result = filter(m.gang(), pod, candidates, after);
+    }
+    if (result instanceof GangFilterResult.Rejected rejected) {
+      after.add(() -> listener.rejected(m.gang(), List.of(pod.key()), rejected.rejection().reason()));
     }
     after.forEach(Runnable::run);
     return result;
@@ -140,8 +151,11 @@ public final class GangCoordinator {
     if (bindDeadline.isBefore(st.deadline)) {
       st.deadline = bindDeadline;
     }
-    if (st.arrived.size() + st.bound.size() == st.gang.size()) {
+    int ready = st.arrived.size() + st.bound.size();
+    if (ready == st.gang.size()) {
       open(st, after);
+    } else {
+      after.add(() -> listener.waiting(st.gang, podKey, ready, st.gang.size()));
     }
     return f;
   }
@@ -164,7 +178,7 @@ public final class GangCoordinator {
         }
       } catch (AllocationConflict e) {
         granted.keySet().forEach(ledger::release);
-        fail(st, "gang " + st.gang.key() + ": " + e.getMessage(), after);
+        fail(st, "gang " + st.gang.key() + ": " + e.getMessage(), after, false);
         return;
       }
     }
@@ -174,6 +188,27 @@ public final class GangCoordinator {
     st.arrived.clear();
     st.clearPlan();
     waiting.forEach((k, f) -> after.add(() -> f.complete(granted.get(k))));
+    List<String> members = List.copyOf(st.bound.keySet());
+    java.time.Duration took = java.time.Duration.between(st.firstSeen, clock.instant());
+    after.add(() -> listener.started(st.gang, members, took));
+  }
+
+  /**
+   * The API bind of {@code podKey}, granted at the barrier, failed: the member counts as not
+   * placed again and is re-planned next to the others when kube-scheduler retries it. The caller
+   * releases its ledger allocation. (The other members may already be bound: an API failure after
+   * the barrier opened is the one case where a gang runs partly, until the retry lands.)
+   */
+  public synchronized void bindFailed(String podKey) {
+    GangState st = Optional.ofNullable(gangOfMember.get(podKey)).map(gangs::get).orElse(null);
+    if (st != null) {
+      st.bound.remove(podKey);
+    }
+  }
+
+  /** Gangs holding a plan whose members have not all reached bind (the waiting-gangs gauge). */
+  public synchronized int waitingGangs() {
+    return (int) gangs.values().stream().filter(st -> st.planned() || !st.arrived.isEmpty()).count();
   }
 
   /**
@@ -190,7 +225,8 @@ public final class GangCoordinator {
         return;
       }
       if (st.planned()) {
-        fail(st, "gang " + key + ": member " + podKey + " was deleted; the gang will be planned again", after);
+        fail(st, "gang " + key + ": member " + podKey + " was deleted; the gang will be planned again", after,
+            false);
       }
       st.pending.remove(podKey);
       st.bound.remove(podKey);
@@ -210,7 +246,7 @@ public final class GangCoordinator {
       for (GangState st : gangs.values()) {
         if (st.planned() && !now.isBefore(st.deadline)) {
           fail(st, "gang " + st.gang.key() + ": " + (st.arrived.size() + st.bound.size()) + " of " + st.gang.size()
-              + " members reached bind in time; released, the gang will be planned again", after);
+              + " members reached bind in time; released, the gang will be planned again", after, true);
         }
       }
       refreshHold();
@@ -270,7 +306,7 @@ public final class GangCoordinator {
           .toList();
       GangPlanResult result = planner.plan(request, view);
       if (result instanceof GangRejection r) {
-        fail(st, r.reason(), after);
+        fail(st, r.reason(), after, false);
         st.lastRejection = Optional.of(r);
         refreshHold();
         return new GangFilterResult.Rejected(r);
@@ -295,13 +331,23 @@ public final class GangCoordinator {
         st.deadline = clock.instant().plus(settings.planTimeout());
       }
       st.lastRejection = Optional.empty();
+      boolean replanned = st.plans++ > 0;
+      Map<String, String> nodes = new TreeMap<>();
+      st.bound.forEach((k, a) -> nodes.put(k, a.node()));
+      st.claims.forEach((k, slot) -> nodes.put(k, st.slots.get(slot).node()));
+      after.add(() -> listener.planned(st.gang, nodes, placement.level(), placement.domain(), replanned));
     }
     refreshHold();
     return planned(st, st.slots.get(pod.key()));
   }
 
   /** Drops the plan: fails waiting binds, releases every reservation. Keeps bound members. */
-  private void fail(GangState st, String why, List<Runnable> after) {
+  private void fail(GangState st, String why, List<Runnable> after, boolean timedOut) {
+    boolean hadPlan = st.planned() || !st.arrived.isEmpty();
+    List<String> members = List.copyOf(st.pending.keySet());
+    if (hadPlan) {
+      after.add(() -> listener.released(st.gang, members, why, timedOut));
+    }
     Map<String, CompletableFuture<Assignment>> waiting = new LinkedHashMap<>(st.arrived);
     st.arrived.clear();
     synchronized (ledger) {

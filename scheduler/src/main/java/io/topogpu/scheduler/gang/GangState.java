@@ -40,6 +40,8 @@ final class GangState {
   /** When the plan is dropped unless every member has reached bind; null when not planned. */
   Instant deadline;
   Optional<GangRejection> lastRejection = Optional.empty();
+  /** How many plans were made; a plan after the first is a re-plan. */
+  int plans;
   /** Next placeholder number; never reused, so a new plan's slots never collide with kept ones. */
   private int nextPlaceholder;
 

@@ -13,7 +13,9 @@ import java.util.Optional;
 
 /**
  * The one entry point of placement: the extender, the simulator and the what-if command all call
- * it. Pure: reads immutable {@link NodeState}s, never changes them. Thread-safe.
+ * it. Reads immutable {@link NodeState}s, never changes them; its only state is the GPU-set memo and
+ * the learned {@link #workload()} (which callers feed), so for a given workload snapshot an evaluation
+ * is a pure function of pod request and node state. Thread-safe.
  *
  * <p>{@link #evaluate}: a node whose topology is unknown is rejected (unresolvable: pods leaving
  * does not bring an annotation); otherwise the request kind's {@link Fit} filters and picks
@@ -24,12 +26,14 @@ public final class Placer {
   private final Policy policy;
   private final GpuSetChooser chooser;
   private final Scorer scorer;
+  private final WorkloadMix workload;
   private final Map<Class<? extends GpuRequest>, Fit<? extends GpuRequest>> fits;
 
   public Placer(Policy policy) {
     this.policy = policy;
     this.chooser = new GpuSetChooser(policy.gpuSetCacheEntries());
-    this.scorer = new Scorer(policy);
+    this.workload = new WorkloadMix();
+    this.scorer = new Scorer(policy, Policy.terms(workload));
     this.fits = Map.of(
         GpuRequest.WholeGpus.class, new WholeGpuFit(chooser),
         GpuRequest.MigInstances.class, new MigFit(),
@@ -38,6 +42,15 @@ public final class Placer {
 
   public Policy policy() {
     return policy;
+  }
+
+  /**
+   * The typical workload this placer's {@code expected-fragmentation} term measures against. Callers
+   * that place pods (extender, simulator) call {@code workload().observe(request)} once per pod; until
+   * then that term does not apply. Observing is the only state a placer keeps besides its memo.
+   */
+  public WorkloadMix workload() {
+    return workload;
   }
 
   /** The GPU-set chooser (and its memo) this placer uses. */

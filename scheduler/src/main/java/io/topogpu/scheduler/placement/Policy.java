@@ -19,18 +19,21 @@ public record Policy(String preset, Map<String, Integer> weights, int gpuSetCach
   public static final int DEFAULT_CACHE_ENTRIES = 65_536;
 
   /** The score terms, by name, in breakdown order. */
-  static final Map<String, ScoreTerm> TERMS = terms(
-      new TopologyQuality(), new Fragmentation(), new BinPacking(), new Spreading(), new PreferredPlacement());
+  static final Map<String, ScoreTerm> TERMS = terms(new WorkloadMix());
 
   /**
-   * Presets: weights for topology, fragmentation, binpack, spread, preferred. topology-first ranks
-   * link quality far above packing; binpack fills nodes; spread empties them. Documented with the
-   * same numbers in config/policy.yaml.
+   * Presets: weights for topology, fragmentation, binpack, spread, preferred, expected-fragmentation.
+   * topology-first ranks link quality far above packing; binpack fills nodes; spread empties them.
+   * workload-fit replaces the block and packing terms by expected-fragmentation against the learned
+   * workload (FGD-style; it only applies once the placer's {@link WorkloadMix} has observed pods, and
+   * the preset then falls back to topology and preferred alone). Documented with the same numbers in
+   * config/policy.yaml.
    */
   static final Map<String, Map<String, Integer>> PRESETS = Map.of(
-      "topology-first", weights(6, 2, 1, 0, 3),
-      "binpack", weights(1, 1, 6, 0, 1),
-      "spread", weights(1, 0, 0, 6, 1));
+      "topology-first", weights(6, 2, 1, 0, 3, 0),
+      "workload-fit", weights(6, 0, 0, 0, 3, 10),
+      "binpack", weights(1, 1, 6, 0, 1, 0),
+      "spread", weights(1, 0, 0, 6, 1, 0));
 
   public Policy {
     weights = Map.copyOf(weights);
@@ -81,16 +84,20 @@ public record Policy(String preset, Map<String, Integer> weights, int gpuSetCach
     }
   }
 
-  private static Map<String, ScoreTerm> terms(ScoreTerm... terms) {
+  /** The score terms, by name, in breakdown order; the learned-workload term reads {@code mix}. */
+  static Map<String, ScoreTerm> terms(WorkloadMix mix) {
     Map<String, ScoreTerm> m = new LinkedHashMap<>();
-    for (ScoreTerm t : terms) {
+    for (ScoreTerm t : List.of(new TopologyQuality(), new Fragmentation(), new BinPacking(), new Spreading(),
+        new PreferredPlacement(), new ExpectedFragmentation(mix))) {
       m.put(t.name(), t);
     }
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  private static Map<String, Integer> weights(int topology, int fragmentation, int binpack, int spread, int preferred) {
+  private static Map<String, Integer> weights(int topology, int fragmentation, int binpack, int spread,
+      int preferred, int expected) {
     return Map.of(TopologyQuality.NAME, topology, Fragmentation.NAME, fragmentation,
-        BinPacking.NAME, binpack, Spreading.NAME, spread, PreferredPlacement.NAME, preferred);
+        BinPacking.NAME, binpack, Spreading.NAME, spread, PreferredPlacement.NAME, preferred,
+        ExpectedFragmentation.NAME, expected);
   }
 }

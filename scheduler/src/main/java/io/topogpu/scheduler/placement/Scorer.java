@@ -14,16 +14,24 @@ import java.util.OptionalDouble;
  */
 final class Scorer {
   private final Map<String, Integer> weights;
+  private final Map<String, ScoreTerm> terms;
 
+  /** Scores with {@link Policy#TERMS}, whose workload is never observed. */
   Scorer(Policy policy) {
+    this(policy, Policy.TERMS);
+  }
+
+  /** {@code terms}: the placer's instances of {@link Policy#TERMS} (same names, same order). */
+  Scorer(Policy policy, Map<String, ScoreTerm> terms) {
     this.weights = policy.weights();
+    this.terms = terms;
   }
 
   ScoreBreakdown score(ScoreContext c) {
     double sum = 0;
     double weightSum = 0;
     List<ScoreBreakdown.TermScore> parts = new ArrayList<>();
-    for (ScoreTerm term : Policy.TERMS.values()) {
+    for (ScoreTerm term : terms.values()) {
       int w = weights.get(term.name());
       if (w == 0) {
         continue;

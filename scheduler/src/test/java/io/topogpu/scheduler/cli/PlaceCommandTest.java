@@ -191,7 +191,7 @@ class PlaceCommandTest {
   void policyWithAnUnknownPresetIsRejected() throws IOException {
     Path policy = write("policy.yaml", "# mine\npreset: packed\n");
     assertBadInput(place("--snapshot", SNAPSHOT, "--pod", POD, "--config", policy.toString()),
-        "policy.yaml: line 2: preset: unknown preset 'packed'; valid presets: binpack, spread, topology-first");
+        "policy.yaml: line 2: preset: unknown preset 'packed'; valid presets: binpack, spread, topology-first, workload-fit");
   }
 
   /**

@@ -1,0 +1,156 @@
+package io.topogpu.scheduler.bind;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.topogpu.scheduler.ledger.GpusAnnotation;
+import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.topology.Keys;
+import java.util.Map;
+
+/**
+ * Binds through the API server, in three calls:
+ *
+ * <ol>
+ *   <li>GET the pod: it must exist with the expected UID; if it is already bound to the node (with
+ *       the annotation when devices are given), the bind is done and nothing is written
+ *       (kube-scheduler retrying after a lost answer); bound elsewhere is a failure;
+ *   <li>JSON patch of {@code topogpu.io/gpus}, guarded by a {@code test} of the {@code
+ *       resourceVersion} just read: if anyone changed the pod in between, the patch fails (409/422)
+ *       instead of overwriting;
+ *   <li>POST the {@code pods/binding} subresource, carrying the pod UID as precondition.
+ * </ol>
+ *
+ * The annotation goes first so that the pod never runs without its devices recorded: a ledger
+ * rebuilt after a restart reads them back. If the binding then fails, the annotation stays on a
+ * pending pod, where it is ignored (only bound pods hold devices) and overwritten by the next bind.
+ */
+public final class KubeBinder implements Binder {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ANNOTATION_POINTER =
+      "/metadata/annotations/" + Keys.GPUS.replace("~", "~0").replace("/", "~1");
+
+  private final KubernetesClient client;
+
+  public KubeBinder(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public void bind(BindTarget target) {
+    Pod live = get(target);
+    String boundTo = live.getSpec() == null ? null : live.getSpec().getNodeName();
+    Map<String, String> annotations = live.getMetadata().getAnnotations();
+    boolean annotated = annotations != null && annotations.containsKey(Keys.GPUS);
+    if (boundTo != null && !boundTo.isEmpty()) {
+      if (boundTo.equals(target.node()) && (annotated || target.assignment().isEmpty())) {
+        return;
+      }
+      throw new BindException("pod " + target.key() + " is already bound to node " + boundTo);
+    }
+    target.assignment().ifPresent(a -> annotate(target, live, a));
+    postBinding(target);
+  }
+
+  private Pod get(BindTarget target) {
+    Pod live;
+    try {
+      live = client.pods().inNamespace(target.namespace()).withName(target.name()).get();
+    } catch (KubernetesClientException e) {
+      throw new BindException("reading pod " + target.key() + " failed: " + e.getMessage(), e);
+    }
+    if (live == null) {
+      throw new BindException("pod " + target.key() + " does not exist");
+    }
+    String uid = live.getMetadata().getUid();
+    if (!target.uid().isEmpty() && uid != null && !target.uid().equals(uid)) {
+      throw new BindException(
+          "pod " + target.key() + " has UID " + uid + ", the bind is for UID " + target.uid());
+    }
+    return live;
+  }
+
+  private void annotate(BindTarget target, Pod live, Assignment a) {
+    String ops =
+        annotationPatch(
+            live.getMetadata().getResourceVersion(),
+            live.getMetadata().getAnnotations() != null,
+            a);
+    try {
+      client
+          .pods()
+          .inNamespace(target.namespace())
+          .withName(target.name())
+          .patch(PatchContext.of(PatchType.JSON), ops);
+    } catch (KubernetesClientException e) {
+      throw new BindException(
+          "writing " + Keys.GPUS + " on pod " + target.key() + " failed (HTTP " + e.getCode()
+              + "): " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * The JSON patch (RFC 6902) that records {@code a} on a pod read at {@code resourceVersion}:
+   * {@code test} of the version first, so the API server applies nothing if the pod changed since,
+   * then {@code add} of the annotation (which replaces an existing value), or of the whole
+   * annotations map when the pod has none.
+   */
+  static String annotationPatch(String resourceVersion, boolean hasAnnotations, Assignment a) {
+    ArrayNode ops = JSON.createArrayNode();
+    ops.addObject()
+        .put("op", "test")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", resourceVersion);
+    if (hasAnnotations) {
+      ops.addObject()
+          .put("op", "add")
+          .put("path", ANNOTATION_POINTER)
+          .put("value", GpusAnnotation.encode(a));
+    } else {
+      ops.addObject()
+          .put("op", "add")
+          .put("path", "/metadata/annotations")
+          .putObject("value")
+          .put(Keys.GPUS, GpusAnnotation.encode(a));
+    }
+    return ops.toString();
+  }
+
+  private void postBinding(BindTarget target) {
+    Binding binding =
+        new BindingBuilder()
+            .withNewMetadata()
+            .withName(target.name())
+            .withNamespace(target.namespace())
+            .withUid(target.uid().isEmpty() ? null : target.uid())
+            .endMetadata()
+            .withNewTarget()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName(target.node())
+            .endTarget()
+            .build();
+    String path =
+        "/api/v1/namespaces/" + target.namespace() + "/pods/" + target.name() + "/binding";
+    String answer;
+    try {
+      answer = client.raw(path, "POST", binding);
+    } catch (KubernetesClientException e) {
+      throw new BindException(
+          "binding pod " + target.key() + " to node " + target.node() + " failed (HTTP "
+              + e.getCode() + "): " + e.getMessage(),
+          e);
+    }
+    if (answer == null) {
+      throw new BindException(
+          "binding pod " + target.key() + " to node " + target.node() + " failed: not found");
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.topogpu.scheduler.demo;
+
+import ch.qos.logback.classic.Level;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Spec;
+
+/** {@code topogpu demo}: see {@link Demo}. Exit 0 when every verb call was answered. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "A simulated GPU cluster of real node shapes, the extender on loopback, and a"
+        + " stream of training jobs placed through its HTTP API as kube-scheduler would.")
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seed", defaultValue = "42", description = "job stream seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--jobs", defaultValue = "200", description = "jobs to submit (default: ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Demo.Options options;
+    try {
+      options = new Demo.Options(seed, jobs);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 2;
+    }
+    quietLogs();
+    DemoSummary summary = Demo.run(options, out);
+    return summary.failed() == 0 ? 0 : 1;
+  }
+
+  /** The demo's story is on stdout; the extender's start/stop lines would only interleave with it. */
+  private static void quietLogs() {
+    if (LoggerFactory.getLogger("io.topogpu") instanceof ch.qos.logback.classic.Logger logger) {
+      logger.setLevel(Level.WARN);
+    }
+  }
+}

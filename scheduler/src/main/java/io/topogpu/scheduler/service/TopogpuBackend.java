@@ -1,0 +1,265 @@
+package io.topogpu.scheduler.service;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.topogpu.scheduler.bind.BindException;
+import io.topogpu.scheduler.bind.BindTarget;
+import io.topogpu.scheduler.bind.Binder;
+import io.topogpu.scheduler.extender.BindRequest;
+import io.topogpu.scheduler.extender.BindResponse;
+import io.topogpu.scheduler.extender.ExtenderBackend;
+import io.topogpu.scheduler.extender.FilterRequest;
+import io.topogpu.scheduler.extender.FilterResponse;
+import io.topogpu.scheduler.extender.HostPriority;
+import io.topogpu.scheduler.extender.NodeRejection;
+import io.topogpu.scheduler.extender.Readiness;
+import io.topogpu.scheduler.kube.KubeObjectException;
+import io.topogpu.scheduler.kube.KubeObjects;
+import io.topogpu.scheduler.ledger.NodeState;
+import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.scheduler.model.PodInfo;
+import io.topogpu.scheduler.placement.NodeEvaluation;
+import io.topogpu.scheduler.placement.Placer;
+import io.topogpu.scheduler.placement.Rejection;
+import io.topogpu.scheduler.state.Claim;
+import io.topogpu.scheduler.state.ClusterState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extender verbs on the placement core: decodes the pod once ({@link KubeObjects}), asks the
+ * {@link Placer} about each node's immutable {@link NodeState}, and binds through a {@link Binder}.
+ *
+ * <p>Documented answers for what the core cannot decide:
+ *
+ * <ul>
+ *   <li>a pod that requests no managed resource is not topogpu's: every node passes filter and
+ *       scores 0, bind binds it without recording devices;
+ *   <li>a pod that does not decode (two GPU kinds, a malformed annotation): filter {@code Error}
+ *       naming the field, no scores, bind {@code Error};
+ *   <li>a node name not in the cache: rejected with reason {@value #NODE_NOT_IN_CACHE} (resolvable:
+ *       the node may just be new), never scored;
+ *   <li>bind of a pod not in the cache: {@code Error} "pod ... is not in topogpu's cache";
+ *       kube-scheduler requeues the pod and the informer catches up meanwhile. With {@link
+ *       PodDiscovery#FROM_REQUESTS} (snapshot mode, where no informer announces new pods) a pod
+ *       is cached from its filter request, as kube-scheduler sends it.
+ * </ul>
+ *
+ * <p>Bind: the GPU set is fixed at bind against the freshest state, not taken from filter (other
+ * pods may have been bound since): {@link ClusterState#claim} evaluates and holds the devices in
+ * one atomic step, then the binder writes; if it fails the claim is rolled back. A retried bind for
+ * a pod that already holds devices on that node succeeds without new writes; two binds of the same
+ * pod at once are refused for the second.
+ */
+public final class TopogpuBackend implements ExtenderBackend {
+  private static final Logger log = LoggerFactory.getLogger(TopogpuBackend.class);
+  public static final String NODE_NOT_IN_CACHE = "NodeNotInCache";
+  static final String NODE_NOT_IN_CACHE_MESSAGE = "node not in topogpu's cache";
+
+  private final ClusterState state;
+  private final Placer placer;
+  private final Binder binder;
+  private final GangHook gangs;
+  private final PodDiscovery discovery;
+  private final Set<String> bindsInFlight = ConcurrentHashMap.newKeySet();
+
+  /** How the backend learns that a pod exists. */
+  public enum PodDiscovery {
+    /** Only from the state source (informers): the API server is the truth. */
+    FROM_SOURCE,
+    /** Also from filter requests: for a snapshot, which knows no pod created after it. */
+    FROM_REQUESTS
+  }
+
+  public TopogpuBackend(
+      ClusterState state, Placer placer, Binder binder, GangHook gangs, PodDiscovery discovery) {
+    this.state = state;
+    this.placer = placer;
+    this.binder = binder;
+    this.gangs = gangs;
+    this.discovery = discovery;
+  }
+
+  @Override
+  public FilterResponse filter(FilterRequest request) {
+    PodInfo pod;
+    try {
+      pod = decode(request.pod());
+    } catch (KubeObjectException e) {
+      return FilterResponse.failed(e.getMessage());
+    }
+    if (discovery == PodDiscovery.FROM_REQUESTS && state.pod(pod.key()).isEmpty()) {
+      state.putPod(pod);
+    }
+    if (!pod.managed()) {
+      return FilterResponse.allFeasible(request.nodeNames());
+    }
+    Optional<FilterResponse> gang = gangs.filter(pod, request.nodeNames());
+    if (gang.isPresent()) {
+      return gang.get();
+    }
+    List<String> feasible = new ArrayList<>();
+    Map<String, NodeRejection> rejected = new LinkedHashMap<>();
+    for (String name : request.nodeNames()) {
+      Optional<NodeState> node = state.node(name);
+      if (node.isEmpty()) {
+        rejected.put(
+            name, NodeRejection.resolvable(NODE_NOT_IN_CACHE, NODE_NOT_IN_CACHE_MESSAGE));
+        continue;
+      }
+      Optional<Rejection> held = gangs.heldAgainst(pod, name);
+      if (held.isPresent()) {
+        rejected.put(name, toWire(held.get()));
+        continue;
+      }
+      NodeEvaluation e = placer.evaluate(pod, node.get().without(pod.key()));
+      if (e.feasible()) {
+        feasible.add(name);
+      } else {
+        rejected.put(name, toWire(e.rejection().orElseThrow()));
+      }
+    }
+    return FilterResponse.of(feasible, rejected);
+  }
+
+  @Override
+  public List<HostPriority> prioritize(FilterRequest request) {
+    PodInfo pod = decode(request.pod());
+    List<HostPriority> scores = new ArrayList<>();
+    for (String name : request.nodeNames()) {
+      if (!pod.managed()) {
+        scores.add(new HostPriority(name, HostPriority.MIN_SCORE));
+        continue;
+      }
+      state
+          .node(name)
+          .map(n -> placer.evaluate(pod, n.without(pod.key())))
+          .ifPresent(e -> scores.add(new HostPriority(name, e.points())));
+    }
+    return scores;
+  }
+
+  @Override
+  public CompletionStage<BindResponse> bind(BindRequest request) {
+    String key = request.podNamespace() + "/" + request.podName();
+    Optional<PodInfo> cached = state.pod(key);
+    if (cached.isEmpty()) {
+      return done(
+          BindResponse.failed(
+              "pod "
+                  + key
+                  + " is not in topogpu's cache (not created yet, already deleted, or not yet"
+                  + " seen by the informer)"));
+    }
+    PodInfo pod = cached.get();
+    if (!request.podUid().isEmpty() && !pod.uid().isEmpty() && !request.podUid().equals(pod.uid())) {
+      return done(
+          BindResponse.failed(
+              "pod " + key + " has UID " + pod.uid() + ", the bind is for UID " + request.podUid()));
+    }
+    Optional<CompletionStage<BindResponse>> gang = gangs.bind(pod, request.node());
+    if (gang.isPresent()) {
+      return gang.get();
+    }
+    if (!bindsInFlight.add(key)) {
+      return done(BindResponse.failed("a bind of pod " + key + " is already in progress"));
+    }
+    try {
+      return done(bindOne(pod, request.node()));
+    } finally {
+      bindsInFlight.remove(key);
+    }
+  }
+
+  private BindResponse bindOne(PodInfo pod, String node) {
+    if (!pod.managed()) {
+      return write(pod, node, Optional.empty());
+    }
+    Claim claim = state.claim(pod, node, n -> placer.evaluate(pod, n));
+    if (claim instanceof Claim.Refused refused) {
+      return BindResponse.failed(refused.reason());
+    }
+    if (claim instanceof Claim.AlreadyHeld held) {
+      return held.assignment().node().equals(node)
+          ? BindResponse.bound()
+          : BindResponse.failed(
+              "pod " + pod.key() + " already holds GPUs on node " + held.assignment().node());
+    }
+    Assignment granted = ((Claim.Granted) claim).assignment();
+    BindResponse response = write(pod, node, Optional.of(granted));
+    if (response.error().isPresent()) {
+      state.release(pod.key(), granted);
+    }
+    return response;
+  }
+
+  private BindResponse write(PodInfo pod, String node, Optional<Assignment> devices) {
+    try {
+      binder.bind(new BindTarget(pod.namespace(), pod.name(), pod.uid(), node, devices));
+    } catch (BindException e) {
+      log.warn("bind of {} to {} failed: {}", pod.key(), node, e.getMessage());
+      return BindResponse.failed(e.getMessage());
+    }
+    state.recordBound(pod, node, devices);
+    return BindResponse.bound();
+  }
+
+  @Override
+  public Readiness readiness() {
+    return state.readiness();
+  }
+
+  /**
+   * Whole GPUs allocated and free in the ledger ({@value ExtenderMetrics#LEDGER_GPUS}), and the
+   * pod informer's lag ({@value ExtenderMetrics#INFORMER_LAG}, from a bind to its echo).
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    ExtenderMetrics.registerLedgerGpus(
+        registry,
+        "allocated",
+        () ->
+            state.nodes().stream()
+                .mapToLong(n -> Long.bitCount(n.placeableMask() & ~n.freeMask()))
+                .sum());
+    ExtenderMetrics.registerLedgerGpus(
+        registry,
+        "free",
+        () -> state.nodes().stream().mapToLong(n -> Long.bitCount(n.freeMask())).sum());
+    ExtenderMetrics.registerInformerLag(registry, "pods", state::informerLagSeconds);
+  }
+
+  private static PodInfo decode(Pod pod) {
+    try {
+      return KubeObjects.toPodInfo(pod);
+    } catch (KubeObjectException e) {
+      String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      throw new KubeObjectException("pod " + name + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code insufficient-nvlink} → {@code InsufficientNvlink}: the wire's reason-code form. */
+  static NodeRejection toWire(Rejection r) {
+    StringBuilder code = new StringBuilder();
+    for (String part : r.code().split("-")) {
+      if (!part.isEmpty()) {
+        code.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return new NodeRejection(code.toString(), r.reason(), !r.resolvable());
+  }
+
+  private static CompletionStage<BindResponse> done(BindResponse r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}
