@@ -52,6 +52,21 @@ public class RankBench {
   }
 
   /**
+   * What the extender's filter runs per node: {@link Placer#check}, the same verdict as {@link
+   * #rank} without the post-placement state and the score.
+   */
+  @Benchmark
+  public int check() {
+    int feasible = 0;
+    for (NodeState n : states) {
+      if (placer.check(pod, n).isEmpty()) {
+        feasible++;
+      }
+    }
+    return feasible;
+  }
+
+  /**
    * Only the question filter asks, for the same pod and nodes: does a k-set of free GPUs exist
    * (free mask, then the memoised chooser), without building the post-placement state and scoring
    * it. The cost a filter that does not score would have; compare with {@link #rank}.

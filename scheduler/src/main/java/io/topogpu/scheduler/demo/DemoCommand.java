@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = "A simulated GPU cluster of real node shapes, the extender on loopback, and a"
-        + " stream of training jobs placed through its HTTP API as kube-scheduler would.")
+        + " stream of training jobs placed through its HTTP API as kube-scheduler would, then multi-node"
+        + " gangs placed whole inside one network tier.")
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,6 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     quietLogs();
     DemoSummary summary = Demo.run(options, out);
+    GangDemo.run(out);
     return summary.failed() == 0 ? 0 : 1;
   }
 

@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Plays kube-scheduler against an extender over HTTP, with the call order and score arithmetic of
@@ -110,27 +112,32 @@ public final class KubeSchedulerDriver {
    * binds wait at the extender's barrier for each other. The futures complete in pod order's
    * positions with each pod's outcome.
    */
-  public List<java.util.concurrent.CompletableFuture<Outcome>> scheduleAll(
-      List<Pod> pods, List<String> nodeNames, java.util.concurrent.Executor binders) {
-    List<java.util.concurrent.CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+  public List<CompletableFuture<Outcome>> scheduleAll(
+      List<Pod> pods, List<String> nodeNames, Executor binders) {
+    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
     for (Pod pod : pods) {
-      Object cycle = cycle(pod, new ExtenderArgs(pod, null, nodeNames));
-      if (cycle instanceof Outcome done) {
-        outcomes.add(java.util.concurrent.CompletableFuture.completedFuture(done));
+      Cycle cycle = cycle(pod, new ExtenderArgs(pod, null, nodeNames));
+      if (cycle instanceof Ended ended) {
+        outcomes.add(CompletableFuture.completedFuture(ended.outcome()));
       } else {
         Chosen c = (Chosen) cycle;
-        outcomes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> bound(pod, c), binders));
+        outcomes.add(CompletableFuture.supplyAsync(() -> bound(pod, c), binders));
       }
     }
     return outcomes;
   }
 
+  /** How a scheduling cycle ends: a node picked, or an outcome already (no bind). */
+  private sealed interface Cycle permits Chosen, Ended {}
+
   /** The node a scheduling cycle picked, with every feasible node's total. */
-  private record Chosen(String node, Map<String, Long> totals) {}
+  private record Chosen(String node, Map<String, Long> totals) implements Cycle {}
+
+  private record Ended(Outcome outcome) implements Cycle {}
 
   private Outcome attempt(Pod pod, ExtenderArgs args) {
-    Object cycle = cycle(pod, args);
-    return cycle instanceof Outcome done ? done : bound(pod, (Chosen) cycle);
+    Cycle cycle = cycle(pod, args);
+    return cycle instanceof Ended ended ? ended.outcome() : bound(pod, (Chosen) cycle);
   }
 
   private Outcome bound(Pod pod, Chosen c) {
@@ -141,21 +148,21 @@ public final class KubeSchedulerDriver {
     return new Outcome.Bound(c.node(), c.totals());
   }
 
-  /** Filter, prioritize and pick: an {@link Outcome} when the cycle ends there, else {@link Chosen}. */
-  private Object cycle(Pod pod, ExtenderArgs args) {
+  /** Filter, prioritize and pick. */
+  private Cycle cycle(Pod pod, ExtenderArgs args) {
     Answer<ExtenderFilterResult> filter =
         call(Routes.FILTER_VERB, args, new TypeReference<ExtenderFilterResult>() {});
     if (filter.value() == null) {
-      return new Outcome.Failed(Routes.FILTER_VERB, filter.problem());
+      return new Ended(new Outcome.Failed(Routes.FILTER_VERB, filter.problem()));
     }
     ExtenderFilterResult result = filter.value();
     if (result.error() != null && !result.error().isEmpty()) {
-      return new Outcome.Failed(Routes.FILTER_VERB, result.error());
+      return new Ended(new Outcome.Failed(Routes.FILTER_VERB, result.error()));
     }
     List<String> feasible = feasible(args, result);
     if (feasible.isEmpty()) {
-      return new Outcome.Unschedulable(
-          orEmpty(result.failedNodes()), orEmpty(result.failedAndUnresolvableNodes()));
+      return new Ended(new Outcome.Unschedulable(
+          orEmpty(result.failedNodes()), orEmpty(result.failedAndUnresolvableNodes())));
     }
     Map<String, Long> totals = new LinkedHashMap<>();
     feasible.forEach(n -> totals.put(n, 0L));

@@ -7,6 +7,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GangPlan;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Rejection;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -172,8 +173,7 @@ public final class GangCoordinator {
         for (String k : st.arrived.keySet()) {
           String slot = st.claims.get(k);
           Assignment a = st.slots.get(slot).withGang(plan);
-          ledger.releaseReservations(GangState.owner(slot));
-          ledger.allocate(k, a);
+          ledger.convertReservation(GangState.owner(slot), k, a);
           granted.put(k, a);
         }
       } catch (AllocationConflict e) {
@@ -189,7 +189,7 @@ public final class GangCoordinator {
     st.clearPlan();
     waiting.forEach((k, f) -> after.add(() -> f.complete(granted.get(k))));
     List<String> members = List.copyOf(st.bound.keySet());
-    java.time.Duration took = java.time.Duration.between(st.firstSeen, clock.instant());
+    Duration took = Duration.between(st.firstSeen, clock.instant());
     after.add(() -> listener.started(st.gang, members, took));
   }
 

@@ -103,6 +103,21 @@ public final class Ledger {
     nodes.put(a.node(), s);
   }
 
+  /**
+   * Turns gang reservation {@code owner} into pod {@code holder}'s allocation of {@code a} in one
+   * step, so no other writer ever sees that capacity free in between. {@code a} is checked against
+   * the node without {@code owner}'s reservations; on {@link AllocationConflict} nothing changes.
+   */
+  public synchronized void convertReservation(String owner, String holder, Assignment a) {
+    if (nodeOfPod.containsKey(holder)) {
+      throw new AllocationConflict(holder + " already holds GPUs on node " + nodeOfPod.get(holder));
+    }
+    NodeState next = state(a.node()).withoutReservation(owner).with(holder, a);
+    releaseReservations(owner);
+    nodes.put(a.node(), next);
+    nodeOfPod.put(holder, a.node());
+  }
+
   /** Drops every reservation of {@code owner} on every node. */
   public synchronized void releaseReservations(String owner) {
     nodes.replaceAll((name, s) -> s.withoutReservation(owner));

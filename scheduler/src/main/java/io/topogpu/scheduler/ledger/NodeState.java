@@ -37,39 +37,62 @@ public final class NodeState {
   private final Map<String, Assignment> pods;
   private final Map<String, List<Assignment>> reservations;
   private final Shape shape;
+  /** Per GPU index: milli-GPU used by whole-GPU and share holdings. */
   private final int[] milliUsed;
-  private final Map<String, String> migHolder;
+  /** Holder of each held MIG instance, keyed by {@link #migKey}. */
+  private final Map<Integer, String> migHolder;
+  /** Healthy GPUs not in MIG mode; a function of the topology alone. */
+  private final long placeableMask;
 
+  /** Accounts every holding from scratch (new topology, or a holder removed). */
   private NodeState(ClusterNode node, Map<String, Assignment> pods,
       Map<String, List<Assignment>> reservations, Shape shape) {
-    this(node, pods, reservations, shape, null, null);
-  }
-
-  /** {@code newHolder}'s {@code newest} is accounted last, so a conflict names it, not an older holder. */
-  private NodeState(ClusterNode node, Map<String, Assignment> pods,
-      Map<String, List<Assignment>> reservations, Shape shape, String newHolder, Assignment newest) {
     this.node = node;
     this.pods = pods;
     this.reservations = reservations;
     this.shape = shape;
-    int n = node.topology().map(NodeTopology::gpuCount).orElse(0);
-    this.milliUsed = new int[n];
+    this.milliUsed = new int[node.topology().map(NodeTopology::gpuCount).orElse(0)];
     this.migHolder = new HashMap<>();
+    this.placeableMask = placeable(node.topology().orElse(null));
     if (node.topologyKnown()) {
-      pods.forEach((holder, a) -> {
-        if (!holder.equals(newHolder) || a != newest) {
-          account(holder, a);
-        }
-      });
-      reservations.forEach((owner, list) -> list.forEach(a -> {
-        if (!reservationHolder(owner).equals(newHolder) || a != newest) {
-          account(reservationHolder(owner), a);
-        }
-      }));
-      if (newest != null) {
-        account(newHolder, newest);
+      pods.forEach(this::account);
+      reservations.forEach((owner, list) -> list.forEach(a -> account(reservationHolder(owner), a)));
+    }
+  }
+
+  /**
+   * {@code base} plus {@code newest} held by {@code newHolder}: copies base's usage and accounts
+   * only the new holding (base's holdings were checked when base was built), so a conflict names
+   * the new holder, never an older one.
+   */
+  private NodeState(NodeState base, Map<String, Assignment> pods,
+      Map<String, List<Assignment>> reservations, String newHolder, Assignment newest) {
+    this.node = base.node;
+    this.pods = pods;
+    this.reservations = reservations;
+    this.shape = base.shape;
+    this.milliUsed = base.milliUsed.clone();
+    this.migHolder = new HashMap<>(base.migHolder);
+    this.placeableMask = base.placeableMask;
+    if (node.topologyKnown()) {
+      account(newHolder, newest);
+    }
+  }
+
+  /** Identity of a MIG instance on this node: GPU index and first memory slice (slices < 2^16). */
+  private static int migKey(int gpu, int start) {
+    return gpu << 16 | start;
+  }
+
+  private static long placeable(NodeTopology t) {
+    long mask = 0;
+    for (int g = 0; t != null && g < t.gpuCount(); g++) {
+      Gpu gpu = t.gpu(g);
+      if (gpu.healthy() && !gpu.mig().enabled()) {
+        mask |= 1L << g;
       }
     }
+    return mask;
   }
 
   /** A node with nothing held. */
@@ -105,7 +128,7 @@ public final class NodeState {
         throw new AllocationConflict(holder + " holds MIG " + s.profile() + " at GPU " + s.gpu() + " slice "
             + s.start() + " but node " + node.name() + " has no such instance");
       }
-      String previous = migHolder.putIfAbsent(s.id(), holder);
+      String previous = migHolder.putIfAbsent(migKey(s.gpu(), s.start()), holder);
       if (previous != null) {
         throw new AllocationConflict(holder + " holds MIG instance " + s.id() + " on node " + node.name()
             + " already held by " + previous);
@@ -129,7 +152,7 @@ public final class NodeState {
     }
     Map<String, Assignment> next = new LinkedHashMap<>(pods);
     next.put(holder, a);
-    return new NodeState(node, next, reservations, shape, holder, a);
+    return new NodeState(this, next, reservations, holder, a);
   }
 
   /** This state without what pod {@code holder} holds (unchanged when it holds nothing). */
@@ -148,7 +171,7 @@ public final class NodeState {
     List<Assignment> list = new ArrayList<>(next.getOrDefault(owner, List.of()));
     list.add(a);
     next.put(owner, List.copyOf(list));
-    return new NodeState(node, pods, next, shape, reservationHolder(owner), a);
+    return new NodeState(this, pods, next, reservationHolder(owner), a);
   }
 
   /**
@@ -205,15 +228,7 @@ public final class NodeState {
 
   /** Healthy GPUs not in MIG mode: those whole-GPU and share requests may use. */
   public long placeableMask() {
-    long mask = 0;
-    NodeTopology t = node.topology().orElse(null);
-    for (int g = 0; g < milliUsed.length; g++) {
-      Gpu gpu = t.gpu(g);
-      if (gpu.healthy() && !gpu.mig().enabled()) {
-        mask |= 1L << g;
-      }
-    }
-    return mask;
+    return placeableMask;
   }
 
   /** Placeable GPUs nobody uses any part of: candidates for whole-GPU requests. */
@@ -246,14 +261,14 @@ public final class NodeState {
   }
 
   public boolean migHeld(MigSlot slot) {
-    return migHolder.containsKey(slot.id());
+    return migHolder.containsKey(migKey(slot.gpu(), slot.start()));
   }
 
   /** Memory slices of GPU {@code gpu} held by MIG instances. */
   public int migSlicesHeld(int gpu) {
     int held = 0;
     for (MigInstance m : node.topology().orElseThrow().gpu(gpu).mig().instances()) {
-      if (migHolder.containsKey(gpu + "@" + m.start())) {
+      if (migHolder.containsKey(migKey(gpu, m.start()))) {
         held += m.size();
       }
     }

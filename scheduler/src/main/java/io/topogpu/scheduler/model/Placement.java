@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
  * topogpu.io/placement-preferred}. A level is {@code nvlink} (all GPUs of the pod in one NVLink
  * domain), {@code numa} (one NUMA group), {@code node}, or a network tier name that only gang
  * planning interprets. Empty when the pod does not say.
+ *
+ * @param linkConstraint the GPU-set constraint a node must satisfy for this pod, derived from
+ *     {@code required} once here so placement does not re-parse it per node; always equal to
+ *     {@code LinkConstraint.of(required.orElse(""))}
  */
-public record Placement(Optional<String> required, Optional<String> preferred) {
+public record Placement(Optional<String> required, Optional<String> preferred, LinkConstraint linkConstraint) {
   public static final String NVLINK = "nvlink";
   public static final String NUMA = "numa";
   public static final String NODE = "node";
@@ -21,6 +25,15 @@ public record Placement(Optional<String> required, Optional<String> preferred) {
   public Placement {
     required = required.map(Placement::level);
     preferred = preferred.map(Placement::level);
+    LinkConstraint derived = LinkConstraint.of(required.orElse(""));
+    if (linkConstraint != derived) {
+      throw new IllegalArgumentException("linkConstraint: must be " + derived + " for required level "
+          + required.orElse("(none)") + ", got " + linkConstraint);
+    }
+  }
+
+  public Placement(Optional<String> required, Optional<String> preferred) {
+    this(required, preferred, LinkConstraint.of(required.map(Placement::level).orElse("")));
   }
 
   public static Placement of(String required, String preferred) {
@@ -35,10 +48,5 @@ public record Placement(Optional<String> required, Optional<String> preferred) {
           "placement level must be nvlink, numa, node or a tier name, got '" + level + "'");
     }
     return l;
-  }
-
-  /** The GPU-set constraint a node must satisfy for this pod. */
-  public LinkConstraint linkConstraint() {
-    return LinkConstraint.of(required.orElse(""));
   }
 }

@@ -30,4 +30,12 @@ interface Fit<R extends GpuRequest> {
   }
 
   Result fit(R request, LinkConstraint constraint, NodeState node);
+
+  /**
+   * Why the node cannot take the request, or empty: always {@code fit(...).rejection()}; a kind
+   * may answer it without choosing devices (what the extender's filter asks).
+   */
+  default Optional<Rejection> reject(R request, LinkConstraint constraint, NodeState node) {
+    return fit(request, constraint, node).rejection();
+  }
 }

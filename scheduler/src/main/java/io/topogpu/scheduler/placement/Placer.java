@@ -20,7 +20,8 @@ import java.util.Optional;
  * <p>{@link #evaluate}: a node whose topology is unknown is rejected (unresolvable: pods leaving
  * does not bring an annotation); otherwise the request kind's {@link Fit} filters and picks
  * devices, and the policy's {@link Scorer} scores the node with the pod's devices held. {@link
- * #rank} evaluates every node and orders the feasible ones.
+ * #check} is the same verdict without the score (the extender's filter). {@link #rank} evaluates
+ * every node and orders the feasible ones.
  */
 public final class Placer {
   private final Policy policy;
@@ -65,12 +66,8 @@ public final class Placer {
    * @throws IllegalArgumentException when the pod requests no managed resource
    */
   public NodeEvaluation evaluate(PodInfo pod, NodeState node) {
-    GpuRequest request = pod.request().orElseThrow(() -> new IllegalArgumentException(
-        "pod " + pod.key() + " requests no GPU resource topogpu places"));
-    if (node.topology().isEmpty()) {
-      return NodeEvaluation.rejected(node.name(), Rejections.topologyUnknown(node.node().topologyProblem()));
-    }
-    Fit.Result r = fit(request, pod.placement().linkConstraint(), node);
+    GpuRequest request = managedRequest(pod);
+    Fit.Result r = fit(request, pod, node);
     if (r.rejection().isPresent()) {
       return NodeEvaluation.rejected(node.name(), r.rejection().get());
     }
@@ -78,6 +75,21 @@ public final class Placer {
     NodeState after = node.with(pod.key(), a);
     ScoreContext c = new ScoreContext(pod, request, node, after, a, r.chosen(), r.ideal());
     return NodeEvaluation.feasible(a, r.chosen(), scorer.score(c));
+  }
+
+  /**
+   * Why {@code node} cannot take {@code pod}, or empty when it can: always {@code
+   * evaluate(pod, node).rejection()}, but without building the post-placement state or scoring,
+   * which is all a filter needs (scores are asked for the survivors only).
+   *
+   * @throws IllegalArgumentException when the pod requests no managed resource
+   */
+  public Optional<Rejection> check(PodInfo pod, NodeState node) {
+    GpuRequest request = managedRequest(pod);
+    if (node.topology().isEmpty()) {
+      return Optional.of(topologyUnknown(node));
+    }
+    return fits(request).reject(request, pod.placement().linkConstraint(), node);
   }
 
   /** Evaluates every node; feasible ones ranked best first. */
@@ -107,12 +119,30 @@ public final class Placer {
     if (pod.request().isEmpty() || node.topology().isEmpty()) {
       return Optional.empty();
     }
-    return fit(pod.request().get(), LinkConstraint.NONE, node).assignment();
+    GpuRequest request = pod.request().get();
+    return fits(request).fit(request, LinkConstraint.NONE, node).assignment();
+  }
+
+  private static GpuRequest managedRequest(PodInfo pod) {
+    return pod.request().orElseThrow(() -> new IllegalArgumentException(
+        "pod " + pod.key() + " requests no GPU resource topogpu places"));
+  }
+
+  /** A node whose topology is unknown is rejected; otherwise the request kind's fit decides. */
+  private Fit.Result fit(GpuRequest request, PodInfo pod, NodeState node) {
+    if (node.topology().isEmpty()) {
+      return Fit.Result.reject(topologyUnknown(node));
+    }
+    return fits(request).fit(request, pod.placement().linkConstraint(), node);
+  }
+
+  /** Unresolvable: pods leaving does not bring a topology annotation. */
+  private static Rejection topologyUnknown(NodeState node) {
+    return Rejections.topologyUnknown(node.node().topologyProblem());
   }
 
   @SuppressWarnings("unchecked")
-  private <R extends GpuRequest> Fit.Result fit(R request, LinkConstraint c, NodeState node) {
-    Fit<R> f = (Fit<R>) fits.get(request.getClass());
-    return f.fit(request, c, node);
+  private <R extends GpuRequest> Fit<R> fits(R request) {
+    return (Fit<R>) fits.get(request.getClass());
   }
 }

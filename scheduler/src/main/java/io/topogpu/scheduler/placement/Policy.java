@@ -22,18 +22,25 @@ public record Policy(String preset, Map<String, Integer> weights, int gpuSetCach
   static final Map<String, ScoreTerm> TERMS = terms(new WorkloadMix());
 
   /**
-   * Presets: weights for topology, fragmentation, binpack, spread, preferred, expected-fragmentation.
-   * topology-first ranks link quality far above packing; binpack fills nodes; spread empties them.
-   * workload-fit replaces the block and packing terms by expected-fragmentation against the learned
-   * workload (FGD-style; it only applies once the placer's {@link WorkloadMix} has observed pods, and
-   * the preset then falls back to topology and preferred alone). Documented with the same numbers in
-   * config/policy.yaml.
+   * Presets: weights for topology, link, fragmentation, binpack, spread, preferred,
+   * expected-fragmentation. topology-first ranks link quality far above packing; binpack fills nodes;
+   * spread empties them. workload-fit replaces the block and packing terms by expected-fragmentation
+   * against the learned workload (FGD-style; it only applies once the placer's {@link WorkloadMix} has
+   * observed pods, and the preset then falls back to topology and preferred alone). Documented with
+   * the same numbers in config/policy.yaml.
+   *
+   * <p>link = 6 in topology-first: a multi-GPU pod whose set is NVLink at A100 NV12 (240 GB/s) or
+   * better beats any PCIe-only set whatever fragmentation and binpack say, when the other terms tie:
+   * 6 × (link(NV12) − link(PIX)) = 6 × (0.743 − 0.205) = 3.23 &gt; 3 = 2 × Δfragmentation + 1 ×
+   * Δbinpack at most. In binpack and spread it has topology's weight 1, a tie-breaker between
+   * nodes about equally full. workload-fit keeps 0: its weights were measured on the FGD traces
+   * (benchmarks/RESULTS.md) without it.
    */
   static final Map<String, Map<String, Integer>> PRESETS = Map.of(
-      "topology-first", weights(6, 2, 1, 0, 3, 0),
-      "workload-fit", weights(6, 0, 0, 0, 3, 10),
-      "binpack", weights(1, 1, 6, 0, 1, 0),
-      "spread", weights(1, 0, 0, 6, 1, 0));
+      "topology-first", weights(6, 6, 2, 1, 0, 3, 0),
+      "workload-fit", weights(6, 0, 0, 0, 0, 3, 10),
+      "binpack", weights(1, 1, 1, 6, 0, 1, 0),
+      "spread", weights(1, 1, 0, 0, 6, 1, 0));
 
   public Policy {
     weights = Map.copyOf(weights);
@@ -87,17 +94,17 @@ public record Policy(String preset, Map<String, Integer> weights, int gpuSetCach
   /** The score terms, by name, in breakdown order; the learned-workload term reads {@code mix}. */
   static Map<String, ScoreTerm> terms(WorkloadMix mix) {
     Map<String, ScoreTerm> m = new LinkedHashMap<>();
-    for (ScoreTerm t : List.of(new TopologyQuality(), new Fragmentation(), new BinPacking(), new Spreading(),
-        new PreferredPlacement(), new ExpectedFragmentation(mix))) {
+    for (ScoreTerm t : List.of(new TopologyQuality(), new LinkQuality(), new Fragmentation(), new BinPacking(),
+        new Spreading(), new PreferredPlacement(), new ExpectedFragmentation(mix))) {
       m.put(t.name(), t);
     }
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  private static Map<String, Integer> weights(int topology, int fragmentation, int binpack, int spread,
-      int preferred, int expected) {
-    return Map.of(TopologyQuality.NAME, topology, Fragmentation.NAME, fragmentation,
-        BinPacking.NAME, binpack, Spreading.NAME, spread, PreferredPlacement.NAME, preferred,
+  private static Map<String, Integer> weights(int topology, int link, int fragmentation, int binpack,
+      int spread, int preferred, int expected) {
+    return Map.of(TopologyQuality.NAME, topology, LinkQuality.NAME, link, Fragmentation.NAME,
+        fragmentation, BinPacking.NAME, binpack, Spreading.NAME, spread, PreferredPlacement.NAME, preferred,
         ExpectedFragmentation.NAME, expected);
   }
 }

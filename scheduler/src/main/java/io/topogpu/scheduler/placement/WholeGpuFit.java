@@ -5,6 +5,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GpuRequest.WholeGpus;
 import io.topogpu.scheduler.model.LinkConstraint;
 import io.topogpu.topology.model.NodeTopology;
+import java.util.Optional;
 
 /**
  * Whole GPUs: rejects in order of permanence (too few usable GPUs, no NVLink domain / NUMA group
@@ -20,34 +21,52 @@ final class WholeGpuFit implements Fit<WholeGpus> {
 
   @Override
   public Result fit(WholeGpus request, LinkConstraint constraint, NodeState node) {
+    Optional<Rejection> no = reject(request, constraint, node);
+    if (no.isPresent()) {
+      return Result.reject(no.get());
+    }
+    NodeTopology t = node.topology().orElseThrow();
+    int k = request.count();
+    LinkConstraint c = effective(k, constraint);
+    GpuSet chosen = chooser.choose(t, node.shape(), node.freeMask(), k, c).orElseThrow(
+        () -> new IllegalStateException("no " + k + "-set on " + node.name() + " although the filters passed"));
+    GpuSet ideal = chooser.choose(t, node.shape(), node.placeableMask(), k, c).orElseThrow();
+    Assignment a = Assignment.whole(node.name(), chosen.indices(),
+        chosen.indices().stream().map(g -> t.gpu(g).uuid()).toList());
+    return Result.place(a, chosen, ideal);
+  }
+
+  /** The filters alone: when they pass, the chooser always finds a set (its invariant). */
+  @Override
+  public Optional<Rejection> reject(WholeGpus request, LinkConstraint constraint, NodeState node) {
     NodeTopology t = node.topology().orElseThrow();
     int k = request.count();
     long placeable = node.placeableMask();
     long free = node.freeMask();
-    LinkConstraint c = k < 2 ? LinkConstraint.NONE : constraint;
+    LinkConstraint c = effective(k, constraint);
     if (Long.bitCount(placeable) < k) {
-      return Result.reject(Rejections.tooFewGpus(k, Long.bitCount(placeable)));
+      return Optional.of(Rejections.tooFewGpus(k, Long.bitCount(placeable)));
     }
     if (c == LinkConstraint.NVLINK && SetValue.largestDomainBlock(t, placeable) < k) {
-      return Result.reject(Rejections.noNvlinkDomain(k, SetValue.largestDomainBlock(t, placeable)));
+      return Optional.of(Rejections.noNvlinkDomain(k, SetValue.largestDomainBlock(t, placeable)));
     }
     if (c == LinkConstraint.NUMA && SetValue.largestNumaBlock(t, placeable) < k) {
-      return Result.reject(Rejections.noNumaGroup(k, SetValue.largestNumaBlock(t, placeable)));
+      return Optional.of(Rejections.noNumaGroup(k, SetValue.largestNumaBlock(t, placeable)));
     }
     if (Long.bitCount(free) < k) {
-      return Result.reject(Rejections.insufficientGpus(k, Long.bitCount(free)));
+      return Optional.of(Rejections.insufficientGpus(k, Long.bitCount(free)));
     }
     if (c == LinkConstraint.NVLINK && SetValue.largestDomainBlock(t, free) < k) {
-      return Result.reject(Rejections.insufficientNvlink(k, SetValue.largestDomainBlock(t, free)));
+      return Optional.of(Rejections.insufficientNvlink(k, SetValue.largestDomainBlock(t, free)));
     }
     if (c == LinkConstraint.NUMA && SetValue.largestNumaBlock(t, free) < k) {
-      return Result.reject(Rejections.insufficientNuma(k, SetValue.largestNumaBlock(t, free)));
+      return Optional.of(Rejections.insufficientNuma(k, SetValue.largestNumaBlock(t, free)));
     }
-    GpuSet chosen = chooser.choose(t, node.shape(), free, k, c).orElseThrow(
-        () -> new IllegalStateException("no " + k + "-set on " + node.name() + " although the filters passed"));
-    GpuSet ideal = chooser.choose(t, node.shape(), placeable, k, c).orElseThrow();
-    Assignment a = Assignment.whole(node.name(), chosen.indices(),
-        chosen.indices().stream().map(g -> t.gpu(g).uuid()).toList());
-    return Result.place(a, chosen, ideal);
+    return Optional.empty();
+  }
+
+  /** A single GPU is trivially in one domain and one group. */
+  private static LinkConstraint effective(int k, LinkConstraint constraint) {
+    return k < 2 ? LinkConstraint.NONE : constraint;
   }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.topogpu.scheduler.config.GangConfig;
 import io.topogpu.scheduler.config.PolicyException;
 import io.topogpu.scheduler.config.PolicyLoader;
 import io.topogpu.scheduler.extender.ExtenderServer;
@@ -88,11 +89,13 @@ public final class ExtenderCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     configureLogging(logFormat);
     Policy policy;
+    GangConfig gangConfig;
     StateSource source;
     Optional<KubernetesClient> client = Optional.empty();
     ExtenderServerOptions options;
     try {
       policy = config == null ? Policy.defaults() : PolicyLoader.load(config);
+      gangConfig = config == null ? GangConfig.DEFAULTS : PolicyLoader.loadGangs(config);
       options = ExtenderServerOptions.defaults().withHost(host).withPort(port);
       if (opsPort != null) {
         options = options.withOps(ExtenderServerOptions.DEFAULT_OPS_HOST, opsPort);
@@ -110,15 +113,18 @@ public final class ExtenderCommand implements Callable<Integer> {
     }
     Placer placer = new Placer(policy);
     ClusterState state = new ClusterState(placer::attribute);
-    TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), GangHook.NONE,
+    ExtenderMetrics metrics = new ExtenderMetrics();
+    Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
+    TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
         source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS);
-    ExtenderServer server = ExtenderServer.start(backend, options, new ExtenderMetrics());
+    ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     StateSource running = source;
     Optional<KubernetesClient> openClient = client;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining in-flight requests");
       server.close();
+      gangs.close();
       running.close();
       openClient.ifPresent(KubernetesClient::close);
       stopped.countDown();

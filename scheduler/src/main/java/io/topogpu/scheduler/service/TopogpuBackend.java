@@ -19,12 +19,12 @@ import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.PodInfo;
-import io.topogpu.scheduler.placement.NodeEvaluation;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Rejection;
 import io.topogpu.scheduler.state.Claim;
 import io.topogpu.scheduler.state.ClusterState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +65,8 @@ public final class TopogpuBackend implements ExtenderBackend {
   private static final Logger log = LoggerFactory.getLogger(TopogpuBackend.class);
   public static final String NODE_NOT_IN_CACHE = "NodeNotInCache";
   static final String NODE_NOT_IN_CACHE_MESSAGE = "node not in topogpu's cache";
+  private static final NodeRejection NOT_IN_CACHE =
+      NodeRejection.resolvable(NODE_NOT_IN_CACHE, NODE_NOT_IN_CACHE_MESSAGE);
 
   private final ClusterState state;
   private final Placer placer;
@@ -110,23 +112,24 @@ public final class TopogpuBackend implements ExtenderBackend {
     }
     List<String> feasible = new ArrayList<>();
     Map<String, NodeRejection> rejected = new LinkedHashMap<>();
+    WireRejections wire = new WireRejections();
+    String key = pod.key();
     for (String name : request.nodeNames()) {
       Optional<NodeState> node = state.node(name);
       if (node.isEmpty()) {
-        rejected.put(
-            name, NodeRejection.resolvable(NODE_NOT_IN_CACHE, NODE_NOT_IN_CACHE_MESSAGE));
+        rejected.put(name, NOT_IN_CACHE);
         continue;
       }
       Optional<Rejection> held = gangs.heldAgainst(pod, name);
       if (held.isPresent()) {
-        rejected.put(name, toWire(held.get()));
+        rejected.put(name, wire.of(held.get()));
         continue;
       }
-      NodeEvaluation e = placer.evaluate(pod, node.get().without(pod.key()));
-      if (e.feasible()) {
+      Optional<Rejection> no = placer.check(pod, node.get().without(key));
+      if (no.isEmpty()) {
         feasible.add(name);
       } else {
-        rejected.put(name, toWire(e.rejection().orElseThrow()));
+        rejected.put(name, wire.of(no.get()));
       }
     }
     return FilterResponse.of(feasible, rejected);
@@ -135,16 +138,17 @@ public final class TopogpuBackend implements ExtenderBackend {
   @Override
   public List<HostPriority> prioritize(FilterRequest request) {
     PodInfo pod = decode(request.pod());
-    List<HostPriority> scores = new ArrayList<>();
+    List<HostPriority> scores = new ArrayList<>(request.nodeNames().size());
+    String key = pod.key();
     for (String name : request.nodeNames()) {
       if (!pod.managed()) {
         scores.add(new HostPriority(name, HostPriority.MIN_SCORE));
         continue;
       }
-      state
-          .node(name)
-          .map(n -> placer.evaluate(pod, n.without(pod.key())))
-          .ifPresent(e -> scores.add(new HostPriority(name, e.points())));
+      Optional<NodeState> node = state.node(name);
+      if (node.isPresent()) {
+        scores.add(new HostPriority(name, placer.evaluate(pod, node.get().without(key)).points()));
+      }
     }
     return scores;
   }
@@ -245,6 +249,22 @@ public final class TopogpuBackend implements ExtenderBackend {
     } catch (KubeObjectException e) {
       String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
       throw new KubeObjectException("pod " + name + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Wire forms of the rejections of one filter call, each distinct (code, reason, resolvable)
+   * converted once: thousands of rejected nodes share a handful of causes, and the wire form
+   * carries no node-specific detail.
+   */
+  private static final class WireRejections {
+    private record Cause(String code, String reason, boolean resolvable) {}
+
+    private final Map<Cause, NodeRejection> converted = new HashMap<>();
+
+    NodeRejection of(Rejection r) {
+      return converted.computeIfAbsent(
+          new Cause(r.code(), r.reason(), r.resolvable()), c -> toWire(r));
     }
   }
 

@@ -45,15 +45,17 @@ class PlaceCommandTest {
   /**
    * Free GPUs: dgx-a100-1 {3..7} (bert-a holds 0–2), dgx-a100-2 {1,3,4,6}, hgx-h100-1 {6,7} (the
    * unannotated mpi-job is pinned to the best 6), azure-nc-1 {0,2,3}, l40s-1 all, gb200-tray-1 all.
-   * Scores, topology-first (topology 6, fragmentation 2, binpack 1, preferred 3 — n/a here):
+   * Scores, topology-first (topology 6, link 6, fragmentation 2, binpack 1, preferred 3 — n/a here);
+   * link = ln(bottleneck / 10 GB/s) / ln(721.8 / 10): NV12 240 GB/s → 0.7427, NV18 at the snapshot's
+   * 20 GB/s per link, 360 GB/s → 0.8374:
    *
    * <pre>
-   *   dgx-a100-1 {4,5,6,7}: topology 1, fragmentation 1 (block already broken), binpack 7/8
-   *                         → (6 + 2 + 0.875) / 9 = 0.99 → 10
+   *   dgx-a100-1 {4,5,6,7}: topology 1, link 0.7427, fragmentation 1 (block already broken),
+   *                         binpack 7/8 → (6 + 4.456 + 2 + 0.875) / 15 = 0.89 → 9
    *   dgx-a100-2 {1,3,4,6}: topology (1 + 1 + 2/4) / 3 = 0.83 (4 NUMA groups where 2 would do),
-   *                         fragmentation 1, binpack 1 → (5 + 2 + 1) / 9 = 0.89 → 9
-   *   gb200-tray-1 {0..3}:  topology 1, fragmentation 0 (breaks its intact 4-GPU block), binpack 1
-   *                         → (6 + 0 + 1) / 9 = 0.78 → 8
+   *                         link 0.7427, fragmentation 1, binpack 1 → (5 + 4.456 + 2 + 1) / 15 = 0.83 → 8
+   *   gb200-tray-1 {0..3}:  topology 1, link 0.8374, fragmentation 0 (breaks its intact 4-GPU block),
+   *                         binpack 1 → (6 + 5.025 + 0 + 1) / 15 = 0.80 → 8
    * </pre>
    */
   @Test
@@ -64,12 +66,12 @@ class PlaceCommandTest {
     assertThat(r.out()).isEqualTo("""
         pod ml/llama-ft-0: 4 GPUs, required nvlink
         chosen: dgx-a100-1 GPUs 4,5,6,7 (NV12×6, bottleneck 240 GB/s, 2 NUMA groups)
-          score 10/10 = weighted mean of topology 1.00×6, fragmentation 1.00×2, binpack 0.88×1, preferred n/a×3
+          score 9/10 = weighted mean of topology 1.00×6, link 0.74×6, fragmentation 1.00×2, binpack 0.88×1, preferred n/a×3
         runner-up nodes:
           dgx-a100-2 GPUs 1,3,4,6 (NV12×6, bottleneck 240 GB/s, 4 NUMA groups)
-            score 9/10 = weighted mean of topology 0.83×6, fragmentation 1.00×2, binpack 1.00×1, preferred n/a×3
+            score 8/10 = weighted mean of topology 0.83×6, link 0.74×6, fragmentation 1.00×2, binpack 1.00×1, preferred n/a×3
           gb200-tray-1 GPUs 0,1,2,3 (NV18×6, bottleneck 360 GB/s, 2 NUMA groups)
-            score 8/10 = weighted mean of topology 1.00×6, fragmentation 0.00×2, binpack 1.00×1, preferred n/a×3
+            score 8/10 = weighted mean of topology 1.00×6, link 0.84×6, fragmentation 0.00×2, binpack 1.00×1, preferred n/a×3
         rejected nodes:
           azure-nc-1: have no NVLink domain of 4 GPUs (largest NVLink domain has 2) [never]
           broken-1: lack topology data (topology unknown: topogpu.io/topology: schema version 7 is not supported by this reader (supports 1.x)) [never]

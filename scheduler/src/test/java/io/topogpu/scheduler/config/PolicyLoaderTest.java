@@ -27,7 +27,7 @@ class PolicyLoaderTest {
     Policy p = PolicyLoader.load("policy.yaml", "preset: spread\nweights:\n  topology: 4\n");
     assertThat(p.preset()).isEqualTo("spread");
     assertThat(p.weights()).isEqualTo(Map.of(
-        "topology", 4, "fragmentation", 0, "binpack", 0, "spread", 6, "preferred", 1,
+        "topology", 4, "link", 1, "fragmentation", 0, "binpack", 0, "spread", 6, "preferred", 1,
         "expected-fragmentation", 0));
   }
 
@@ -37,7 +37,7 @@ class PolicyLoaderTest {
       "preset: spread\\nweights:\\n  topology: 101|policy.yaml: line 3: weights.topology: must be an integer 0..100, got '101'",
       "weights:\\n  binpack: -1|policy.yaml: line 2: weights.binpack: must be an integer 0..100, got '-1'",
       "weights:\\n  binpack: 1.5|policy.yaml: line 2: weights.binpack: must be an integer 0..100, got '1.5'",
-      "weights:\\n  nvlink: 3|policy.yaml: line 2: weights.nvlink: unknown score term; valid terms: topology, fragmentation, binpack, spread, preferred, expected-fragmentation",
+      "weights:\\n  nvlink: 3|policy.yaml: line 2: weights.nvlink: unknown score term; valid terms: topology, link, fragmentation, binpack, spread, preferred, expected-fragmentation",
       "preset: binpack\\nspreading: 3|policy.yaml: line 2: spreading: unknown field; valid fields: gangs, gpuSetCacheEntries, preset, weights",
       "gpuSetCacheEntries: lots|policy.yaml: line 1: gpuSetCacheEntries: expected integer, got 'lots'",
       "gpuSetCacheEntries: -5|policy.yaml: gpuSetCacheEntries: must be >= 0, got -5",

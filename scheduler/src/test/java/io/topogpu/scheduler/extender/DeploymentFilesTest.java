@@ -260,8 +260,8 @@ class DeploymentFilesTest {
                 "pods/binding", List.of("create"),
                 "events", List.of("create"),
                 "events.k8s.io/events", List.of("create"),
-                "scheduling.x-k8s.io/podgroups", List.of("get"),
-                "scheduling.volcano.sh/podgroups", List.of("get")));
+                "scheduling.x-k8s.io/podgroups", List.of("list", "watch"),
+                "scheduling.volcano.sh/podgroups", List.of("list", "watch")));
   }
 
   @Test

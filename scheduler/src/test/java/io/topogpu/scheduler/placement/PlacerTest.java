@@ -54,11 +54,14 @@ class PlacerTest {
    *
    * <p>Split node (1, 3 busy; gets {0,2}): ideal pair {0,1} has bottleneck = total = 240 GB/s,
    * numaSpan 2; {0,2} has 10 GB/s and numaSpan 2 → topology = (10/240 + 10/240 + 2/2) / 3 = 0.361;
-   * both NVLink blocks already broken → fragmentation 1; node full after → binpack 1; preferred 0.
-   * Score = round(10 × (6·0.361 + 2·1 + 1·1 + 3·0) / 12) = round(4.31) = 4.
+   * SYS → link 0; both NVLink blocks already broken → fragmentation 1; node full after → binpack 1;
+   * preferred 0. Score = round(10 × (6·0.361 + 6·0 + 2·1 + 1·1 + 3·0) / 18) = round(2.87) = 3.
+   * (It was 4 before the link term: the decision is the same, the SYS pair now also pays for its
+   * absolute bandwidth.)
    *
-   * <p>Paired node (2, 3 busy; gets {0,1}): topology 1; block {0,1} intact before, broken after →
-   * fragmentation 1 − 2/4 = 0.5; binpack 1; preferred 1. Score = round(10 × (6 + 1 + 1 + 3) / 12) = 9.
+   * <p>Paired node (2, 3 busy; gets {0,1}): topology 1; NV12 240 GB/s → link 0.7427; block {0,1}
+   * intact before, broken after → fragmentation 1 − 2/4 = 0.5; binpack 1; preferred 1.
+   * Score = round(10 × (6 + 6·0.7427 + 1 + 1 + 3) / 18) = round(8.59) = 9.
    */
   @Test
   void azurePairsWithPreferredNvlinkScoreTheSplitNodeLower() {
@@ -68,7 +71,7 @@ class PlacerTest {
     NodeEvaluation paired = placer.evaluate(pod,
         MakeNode.named("paired").shape("azure-nc96ads-a100v4-4x-a100pcie-nv12-pairs").busy(2, 3).state());
     assertThat(split.assignment().orElseThrow().gpus()).containsExactly(0, 2);
-    assertThat(split.points()).isEqualTo(4);
+    assertThat(split.points()).isEqualTo(3);
     assertThat(paired.assignment().orElseThrow().gpus()).containsExactly(0, 1);
     assertThat(paired.points()).isEqualTo(9);
   }
@@ -185,15 +188,19 @@ class PlacerTest {
   }
 
   /**
-   * A half-used and an empty DGX A100, 2 GPUs wanted; both offer NV12 pairs (topology 1).
+   * A half-used and an empty DGX A100, 2 GPUs wanted; both offer NV12 pairs (topology 1, link 0.7427).
    * Half-used: binpack 6/8 = 0.75, fragmentation 1 (its NVLink block is already broken).
    * Empty: binpack 2/8 = 0.25, fragmentation 0 (it breaks its intact 8-GPU block).
+   * Weights (topology, link, fragmentation, binpack, spread, preferred n/a):
    *
    * <pre>
-   *   binpack (1,1,6,0,1):        half (1 + 1 + 6·0.75) / 8 = 0.81 → 8; empty (1 + 0 + 6·0.25) / 8 = 0.31 → 3
-   *   spread (1,0,0,6,1):         half (1 + 6·0.25) / 7 = 0.36 → 4;     empty (1 + 6·0.75) / 7 = 0.79 → 8
-   *   topology-first (6,2,1,0,3): half (6 + 2 + 0.75) / 9 = 0.97 → 10;  empty (6 + 0 + 0.25) / 9 = 0.69 → 7
+   *   binpack (1,1,1,6,0):        half (1 + 0.74 + 1 + 6·0.75) / 9 = 0.80 → 8; empty (1 + 0.74 + 0 + 6·0.25) / 9 = 0.36 → 4
+   *   spread (1,1,0,0,6):         half (1 + 0.74 + 6·0.25) / 8 = 0.41 → 4;     empty (1 + 0.74 + 6·0.75) / 8 = 0.78 → 8
+   *   topology-first (6,6,2,1,0): half (6 + 4.46 + 2 + 0.75) / 15 = 0.88 → 9;  empty (6 + 4.46 + 0 + 0.25) / 15 = 0.71 → 7
    * </pre>
+   *
+   * The link term is equal on both nodes, so it only pulls the scores towards 0.74: binpack's empty
+   * node went from 3 to 4 and topology-first's half-used one from 10 to 9; every order is unchanged.
    */
   @Test
   void presetsMoveTheDecisionTheWayTheirNamesSay() {
@@ -201,9 +208,55 @@ class PlacerTest {
         MakeNode.named("half").shape("dgx-a100-8gpu-nv12").busy(0, 1, 2, 3).state(),
         MakeNode.named("empty").shape("dgx-a100-8gpu-nv12").state());
     PodInfo pod = MakePod.named("p").gpus(2).obj();
-    assertThat(scores("binpack", pod, cluster)).containsExactly("half=8", "empty=3");
+    assertThat(scores("binpack", pod, cluster)).containsExactly("half=8", "empty=4");
     assertThat(scores("spread", pod, cluster)).containsExactly("empty=8", "half=4");
-    assertThat(scores("topology-first", pod, cluster)).containsExactly("half=10", "empty=7");
+    assertThat(scores("topology-first", pod, cluster)).containsExactly("half=9", "empty=7");
+  }
+
+  /**
+   * The demo's complaint: an empty DGX A100 and an empty 8× L40S, 2 GPUs wanted. Both offer their
+   * shape's best pair (topology 1): NV12 on the DGX (link 0.7427), NODE 16 GB/s on the L40S (link
+   * 0.1098). The DGX pair breaks its intact 8-GPU NVLink block (fragmentation 0), the L40S pair one
+   * 4-GPU NUMA block of 8 (fragmentation 0.5); binpack 2/8 = 0.25 on both. topology-first:
+   *
+   * <pre>
+   *   dgx  (6 + 6·0.7427 + 2·0   + 0.25) / 15 = 10.706 / 15 = 0.714 → 7
+   *   l40s (6 + 6·0.1098 + 2·0.5 + 0.25) / 15 =  7.909 / 15 = 0.527 → 5
+   * </pre>
+   *
+   * Without the link term it was dgx (6 + 0.25) / 9 = 0.69 → 7 against l40s (6 + 1 + 0.25) / 9 =
+   * 0.81 → 8: the pod went to PCIe to keep the DGX block whole.
+   */
+  @Test
+  void twoGpusTakeFreeNvlinkOverPcieUnderTopologyFirst() {
+    List<NodeState> cluster = List.of(
+        MakeNode.named("l40s").shape("l40s-8gpu-pcie-node-sys").state(),
+        MakeNode.named("dgx").shape("dgx-a100-8gpu-nv12").state());
+    assertThat(scores("topology-first", MakePod.named("p").gpus(2).obj(), cluster))
+        .containsExactly("dgx=7", "l40s=5");
+  }
+
+  /**
+   * The same pod when the L40S is half full with both NUMA blocks already broken (GPUs 0, 1, 4, 5
+   * busy; the pod gets NODE pair {2,3}, fragmentation 1, binpack 6/8 = 0.75) and the DGX is empty:
+   *
+   * <pre>
+   *   topology-first (6,6,2,1): dgx (6 + 4.456 + 0 + 0.25) / 15 = 0.714 → 7; l40s (6 + 0.659 + 2 + 0.75) / 15 = 0.627 → 6
+   *   binpack (1,1,1,6):        dgx (1 + 0.743 + 0 + 1.5) / 9  = 0.360 → 4; l40s (1 + 0.110 + 1 + 4.5) / 9  = 0.734 → 7
+   * </pre>
+   *
+   * topology-first still takes the NVLink pair although everything else favours the L40S: 6 × (0.7427
+   * − 0.1098) = 3.80 outweighs fragmentation and binpack together (2 × 1 + 1 × 0.5 = 2.5). binpack
+   * keeps its character: filling the fuller node (6 × 0.5 = 3.0) outweighs link quality at weight 1.
+   */
+  @Test
+  void binpackStillFillsTheFullerPcieNode() {
+    List<NodeState> cluster = List.of(
+        MakeNode.named("l40s").shape("l40s-8gpu-pcie-node-sys").busy(0, 1, 4, 5).state(),
+        MakeNode.named("dgx").shape("dgx-a100-8gpu-nv12").state());
+    PodInfo pod = MakePod.named("p").gpus(2).obj();
+    assertThat(scores("topology-first", pod, cluster)).containsExactly("dgx=7", "l40s=6");
+    assertThat(scores("binpack", pod, cluster)).containsExactly("l40s=7", "dgx=4");
   }
 
   private static List<String> scores(String preset, PodInfo pod, List<NodeState> cluster) {

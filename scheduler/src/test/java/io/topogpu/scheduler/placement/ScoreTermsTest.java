@@ -7,6 +7,8 @@ import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.testing.MakeNode;
 import io.topogpu.scheduler.testing.MakePod;
+import io.topogpu.topology.model.LinkKind;
+import io.topogpu.topology.testing.MakeTopology;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,61 @@ class ScoreTermsTest {
     NodeState node = MakeNode.named("n").shape("dgx-a100-8gpu-nv12").state();
     assertThat(new TopologyQuality().score(context(MakePod.named("p").gpus(1).obj(), node))).isEmpty();
     assertThat(new TopologyQuality().score(context(MakePod.named("p").milli(100).obj(), node))).isEmpty();
+  }
+
+  /**
+   * link = ln(bottleneck / 10) / ln(721.8 / 10), ln(72.18) = 4.2792, clamped to [0, 1]:
+   *
+   * <pre>
+   *   DGX A100 pair, NV12 × 20 GB/s = 240 GB/s:       ln 24    / 4.2792 = 3.1781 / 4.2792 = 0.7427
+   *   H100 pair, NV18 × 20.6 GB/s = 370.8 GB/s:       ln 37.08 / 4.2792 = 3.6131 / 4.2792 = 0.8443
+   *   GB200 pair, NV18 × 40.1 GB/s = 721.8 GB/s:      the top of the scale                        = 1
+   *   two GPUs behind one PCIe switch, PIX 24 GB/s:   ln 2.4   / 4.2792 = 0.8755 / 4.2792 = 0.2046
+   *   L40S pair inside a socket, NODE 16 GB/s:        ln 1.6   / 4.2792 = 0.4700 / 4.2792 = 0.1098
+   *   L40S {0,4} across sockets, SYS 10 GB/s:         ln 1     / 4.2792                   = 0
+   * </pre>
+   *
+   * (The per-link bandwidth follows the GPU model; the H100 and GB200 pairs name theirs, as the node
+   * agent's NVML probe does. A bare {@code topo -m} capture carries no model and gets 20 GB/s.)
+   */
+  @Test
+  void linkRatesTheBottleneckOnOneScaleForEveryShape() {
+    PodInfo pair = MakePod.named("p").gpus(2).obj();
+    NodeState pix = MakeNode.named("n").topology(MakeTopology.gpus(2).pcie(LinkKind.PIX).build()).state();
+    assertThat(link(pair, MakeNode.named("n").shape("dgx-a100-8gpu-nv12").state())).isCloseTo(0.7427, within(1e-4));
+    assertThat(link(pair, nvswitch18("NVIDIA H100 80GB HBM3"))).isCloseTo(0.8443, within(1e-4));
+    assertThat(link(pair, nvswitch18("NVIDIA GB200"))).isCloseTo(1.0, within(1e-9));
+    assertThat(link(pair, pix)).isCloseTo(0.2046, within(1e-4));
+    assertThat(link(pair, MakeNode.named("n").shape("l40s-8gpu-pcie-node-sys").state()))
+        .isCloseTo(0.1098, within(1e-4));
+    assertThat(link(pair, MakeNode.named("n").shape("l40s-8gpu-pcie-node-sys").busy(1, 2, 3, 5, 6, 7).state()))
+        .isZero();
+  }
+
+  /** Every NVLink pair of an A100 or later rates above every PCIe class, and the scale is clamped. */
+  @Test
+  void linkOrdersNvlinkAbovePcieAndStaysInRange() {
+    assertThat(LinkQuality.of(LinkKind.PIX.nominalGbps())).isLessThan(LinkQuality.of(12 * 20.0));
+    assertThat(LinkQuality.of(5)).isZero();
+    assertThat(LinkQuality.of(2 * 721.8)).isEqualTo(1.0);
+  }
+
+  /** One GPU, a share or a MIG instance has no peer to talk to: the term is left out, not scored. */
+  @Test
+  void linkDoesNotApplyToPodsOnOneGpu() {
+    NodeState node = MakeNode.named("n").shape("l40s-8gpu-pcie-node-sys").state();
+    assertThat(new LinkQuality().score(context(MakePod.named("p").gpus(1).obj(), node))).isEmpty();
+    assertThat(new LinkQuality().score(context(MakePod.named("p").milli(100).obj(), node))).isEmpty();
+    NodeState mig = MakeNode.named("n").topology(MakeTopology.gpus(1).mig(0, PlacerTest.balanced("a")).build()).state();
+    assertThat(new LinkQuality().score(context(MakePod.named("p").mig("1g.10gb", 1).obj(), mig))).isEmpty();
+  }
+
+  private static NodeState nvswitch18(String model) {
+    return MakeNode.named("n").topology(MakeTopology.gpus(4).nvswitch(18).model(model).build()).state();
+  }
+
+  private double link(PodInfo pod, NodeState node) {
+    return value(new LinkQuality().score(context(pod, node)));
   }
 
   /** DGX A100, 2 busy + 250 milli on GPU 3; 2 GPUs more: used after = 4000 + 250 of 8000 → 0.53125. */
@@ -119,7 +176,7 @@ class ScoreTermsTest {
   @Test
   void scoreIsTheRoundedWeightedMeanOfApplicableTerms() {
     Policy p = Policy.of("topology-first",
-        Map.of("topology", 2, "fragmentation", 0, "binpack", 1, "preferred", 0), 16);
+        Map.of("topology", 2, "link", 0, "fragmentation", 0, "binpack", 1, "preferred", 0), 16);
     var c = context(MakePod.named("p").gpus(2).obj(),
         MakeNode.named("n").shape("l40s-8gpu-pcie-node-sys").busy(1, 2, 3, 5, 6, 7).state());
     ScoreBreakdown s = new Scorer(p).score(c);

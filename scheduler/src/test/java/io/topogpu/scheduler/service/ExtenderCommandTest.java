@@ -56,6 +56,26 @@ class ExtenderCommandTest {
   }
 
   @Test
+  @DisplayName("a gang bind timeout not below kube-scheduler's httpTimeout: exit 2 before serving, both named")
+  void gangTimeoutAboveHttpTimeout() throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "gangs:\n  bindTimeoutSeconds: 60\n  extenderHttpTimeoutSeconds: 60\n");
+    Run r = run("extender", "--snapshot", dir.resolve("unused.json").toString(), "--config", policy.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("policy.yaml: gangs.bindTimeoutSeconds: 60").contains("extenderHttpTimeoutSeconds 60");
+  }
+
+  @Test
+  @DisplayName("an unknown network tier in the gang section: exit 2, the valid tiers listed")
+  void unknownTier() throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "gangs:\n  tiers: [rack]\n");
+    Run r = run("extender", "--snapshot", dir.resolve("unused.json").toString(), "--config", policy.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("gangs.tiers: unknown network tier 'rack'; valid tiers: clique");
+  }
+
+  @Test
   @DisplayName("an unknown log format is a usage error naming the valid ones")
   void badLogFormat() {
     Run r = run("extender", "--log-format", "xml");

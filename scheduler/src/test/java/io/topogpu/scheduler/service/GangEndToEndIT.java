@@ -166,4 +166,25 @@ class GangEndToEndIT {
     gang.forEach(p -> all.add(cluster.boundNode(p.getMetadata().getName()).orElseThrow()));
     assertThat(all).doesNotHaveDuplicates().hasSize(6);
   }
+
+  @Test
+  @DisplayName("kube-scheduler's filters take a planned node away: the member is re-planned, the waiting one stays")
+  void plannedNodeTakenAwayIsReplanned() {
+    cluster.leaf("l1", "a", 2).leaf("l2", "b", 3);
+    extender = GangExtender.synced(client, 6);
+    List<Pod> gang = cluster.gang("g", 2, 8);
+    List<CompletableFuture<Outcome>> first = extender.scheduleAll(gang.subList(0, 1), cluster.nodes());
+    MockApi.await(() -> cluster.eventReasons("g-0").contains(GangEvents.WAITING), "g-0 at the barrier");
+    assertThat(cluster.eventMessages("g-0", GangEvents.PLANNED)).singleElement().asString().contains("leaf=l1");
+
+    List<String> withoutLeafL1 = List.of("b-1", "b-2", "b-3");
+    Outcome second = GangExtender.join(extender.scheduleAll(gang.subList(1, 2), withoutLeafL1)).get(0);
+
+    assertThat(second).isInstanceOf(Outcome.Bound.class);
+    assertThat(((Outcome.Bound) second).node()).isIn(withoutLeafL1);
+    assertThat(first.get(0).join()).isInstanceOf(Outcome.Bound.class);
+    assertThat(((Outcome.Bound) first.get(0).join()).node()).startsWith("a-");
+    MockApi.await(() -> cluster.eventReasons("g-1").contains(GangEvents.REPLANNED), "GangReplanned on g-1");
+    assertThat(cluster.gpusRecordedTwice()).isEmpty();
+  }
 }
