@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param bindTimeout longest a member's bind waits at the barrier for the rest of its gang,
  *     counted from the first member's arrival. Must stay below kube-scheduler's extender {@code
- *     httpTimeout} ({@link #checkBelow}), or kube-scheduler gives up on the bind first.
+ *     httpTimeout} (checked when the policy file is loaded, {@code PolicyLoader.loadGangs}), or
+ *     kube-scheduler gives up on the bind first.
  * @param planTimeout longest a plan's reservation is held before every member has reached bind,
  *     counted from planning: a gang whose other members never come (size too large, pods stuck)
  *     gives its capacity back
@@ -23,15 +24,6 @@ public record GangSettings(Duration bindTimeout, Duration planTimeout, Duration 
     positive(bindTimeout, "bindTimeout");
     positive(planTimeout, "planTimeout");
     positive(starvationAfter, "starvationAfter");
-  }
-
-  /** Throws naming both values unless {@code bindTimeout < httpTimeout}. */
-  public GangSettings checkBelow(Duration httpTimeout) {
-    if (bindTimeout.compareTo(httpTimeout) >= 0) {
-      throw new IllegalArgumentException("gang bindTimeout " + bindTimeout.toSeconds()
-          + "s must be below the extender httpTimeout " + httpTimeout.toSeconds() + "s");
-    }
-    return this;
   }
 
   private static void positive(Duration d, String field) {

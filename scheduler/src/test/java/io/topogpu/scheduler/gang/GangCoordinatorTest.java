@@ -269,11 +269,4 @@ class GangCoordinatorTest {
     Assignment w1 = granted(coordinator.arriveAtBind("default/w-1", "d1"));
     assertThat(w1.gang().orElseThrow().plan()).isEqualTo(Map.of("w-0", "d1", "w-1", "d1"));
   }
-
-  @Test
-  void theBindTimeoutMustStayBelowTheExtenderHttpTimeout() {
-    assertThatThrownBy(() -> SETTINGS.checkBelow(Duration.ofSeconds(10)))
-        .hasMessage("gang bindTimeout 10s must be below the extender httpTimeout 10s");
-    assertThat(SETTINGS.checkBelow(Duration.ofSeconds(30))).isSameAs(SETTINGS);
-  }
 }
