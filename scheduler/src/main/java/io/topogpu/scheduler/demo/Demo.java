@@ -11,7 +11,9 @@ import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.ClusterNode;
+import io.topogpu.scheduler.model.GpuRequest;
 import io.topogpu.scheduler.model.LinkConstraint;
+import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.GpuSet;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
@@ -28,6 +30,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -78,6 +81,8 @@ public final class Demo {
     int finished = 0;
     int multi = 0;
     int multiOnBest = 0;
+    int multiOnBestAvailable = 0;
+    BestAvailable bestAvailable = new BestAvailable(placer.chooser());
     try (ExtenderServer server = ExtenderServer.start(backend, serverOptions, new ExtenderMetrics())) {
       out.printf("extender on http://127.0.0.1:%d%s, %d jobs, seed %d%n%n",
           server.port(), Routes.PREFIX, options.jobs(), options.seed());
@@ -91,7 +96,11 @@ public final class Demo {
           finished++;
         }
         JobStream.Job job = jobs.next();
-        state.putPod(KubeObjects.toPodInfo(job.pod()));
+        PodInfo info = KubeObjects.toPodInfo(job.pod());
+        state.putPod(info);
+        int k = info.request().filter(r -> r instanceof GpuRequest.WholeGpus)
+            .map(r -> ((GpuRequest.WholeGpus) r).count()).orElse(0);
+        OptionalLong bestBefore = k >= 2 ? bestAvailable.bottleneck(state.nodes(), k) : OptionalLong.empty();
         Outcome outcome = driver.schedule(job.pod(), names);
         String head = String.format("%-14s %-13s", job.key(), job.request());
         if (outcome instanceof Outcome.Bound bound) {
@@ -103,8 +112,11 @@ public final class Demo {
           if (a.gpus().size() >= 2 && a.mig().isEmpty()) {
             multi++;
             boolean best = onBestSet(node, a);
+            boolean bestInCluster = bestBefore.isPresent() && BestAvailable.meets(node, a, bestBefore.getAsLong());
             multiOnBest += best ? 1 : 0;
-            verdict = best ? "best set" : "not the best set";
+            multiOnBestAvailable += bestInCluster ? 1 : 0;
+            verdict = (bestInCluster ? "best free in cluster" : "not the best free in cluster")
+                + (best ? ", best of its shape" : "");
           }
           out.println(String.format("%s -> %-13s %-22s %-18s %s",
               head, bound.node(), devices(a), LinkClass.of(t, a), verdict).stripTrailing());
@@ -127,7 +139,7 @@ public final class Demo {
         end.stream().mapToLong(n -> Long.bitCount(n.placeableMask())).sum(),
         end.stream().mapToLong(Demo::migHeld).sum(),
         end.stream().mapToLong(Demo::migInstances).sum(),
-        multi, multiOnBest, fragmentation(end));
+        multi, multiOnBest, multiOnBestAvailable, fragmentation(end));
     out.print(summary.text());
     out.flush();
     return summary;

@@ -35,6 +35,11 @@ class DemoTest {
     assertThat(s.gpusUsed()).isBetween(0L, s.gpusTotal());
     assertThat(s.migUsed()).isBetween(0L, s.migTotal());
     assertThat(s.multiGpuOnBest()).isBetween(0, s.multiGpuPlaced());
+    assertThat(s.multiGpuOnBestAvailable()).isBetween(0, s.multiGpuPlaced());
+    assertThat(run.output().lines()
+        .filter(l -> l.contains("best free in cluster") && !l.contains("not the best free in cluster")))
+        .hasSize(s.multiGpuOnBestAvailable());
+    assertThat(run.output().lines().filter(l -> l.contains("best free in cluster"))).hasSize(s.multiGpuPlaced());
     assertThat(s.fragmentation()).isBetween(0.0, 1.0);
     assertThat(run.output().lines().filter(l -> l.startsWith("demo/job-"))).hasSize(40);
     assertThat(run.output()).contains("summary: 40 jobs: " + s.placed() + " placed");
