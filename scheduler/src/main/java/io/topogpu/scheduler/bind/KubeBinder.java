@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,9 +15,12 @@ import io.topogpu.scheduler.ledger.GpusAnnotation;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.topology.Keys;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Binds through the API server, in three calls:
+ * Binds through the API server, in three calls ({@link #prepare} makes the first two, {@link
+ * #commit} the third):
  *
  * <ol>
  *   <li>GET the pod: it must exist with the expected UID; if it is already bound to the node (with
@@ -30,8 +35,13 @@ import java.util.Map;
  * The annotation goes first so that the pod never runs without its devices recorded: a ledger
  * rebuilt after a restart reads them back. If the binding then fails, the annotation stays on a
  * pending pod, where it is ignored (only bound pods hold devices) and overwritten by the next bind.
+ *
+ * <p>{@link #undo} deletes a bound pod only when an ownerReference with {@code controller: true}
+ * names the object that will recreate it (Job, JobSet, PyTorchJob, ...), with the pod's UID as
+ * precondition so that a pod recreated under the same name is never hit.
  */
 public final class KubeBinder implements Binder {
+  private static final Logger log = LoggerFactory.getLogger(KubeBinder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ANNOTATION_POINTER =
       "/metadata/annotations/" + Keys.GPUS.replace("~", "~0").replace("/", "~1");
@@ -43,19 +53,61 @@ public final class KubeBinder implements Binder {
   }
 
   @Override
-  public void bind(BindTarget target) {
+  public Prepared prepare(BindTarget target) {
     Pod live = get(target);
     String boundTo = live.getSpec() == null ? null : live.getSpec().getNodeName();
     Map<String, String> annotations = live.getMetadata().getAnnotations();
     boolean annotated = annotations != null && annotations.containsKey(Keys.GPUS);
     if (boundTo != null && !boundTo.isEmpty()) {
       if (boundTo.equals(target.node()) && (annotated || target.assignment().isEmpty())) {
-        return;
+        return Prepared.ALREADY_BOUND;
       }
       throw new BindException("pod " + target.key() + " is already bound to node " + boundTo);
     }
     target.assignment().ifPresent(a -> annotate(target, live, a));
+    return Prepared.READY;
+  }
+
+  @Override
+  public void commit(BindTarget target) {
     postBinding(target);
+  }
+
+  @Override
+  public boolean undo(BindTarget target, String why) {
+    Pod live;
+    try {
+      live = client.pods().inNamespace(target.namespace()).withName(target.name()).get();
+    } catch (KubernetesClientException e) {
+      log.warn("cannot undo the bind of {}: reading it failed: {}", target.key(), e.getMessage());
+      return false;
+    }
+    if (live == null || (!target.uid().isEmpty() && !target.uid().equals(live.getMetadata().getUid()))
+        || !controlled(live)) {
+      return false;
+    }
+    String uid = live.getMetadata().getUid();
+    DeleteOptions options = new DeleteOptionsBuilder().withNewPreconditions().withUid(uid).endPreconditions()
+        .build();
+    try {
+      String answer = client.raw("/api/v1/namespaces/" + target.namespace() + "/pods/" + target.name(), "DELETE",
+          options);
+      if (answer == null) {
+        return false;
+      }
+    } catch (KubernetesClientException e) {
+      log.warn("cannot undo the bind of {}: deleting it failed (HTTP {}): {}", target.key(), e.getCode(),
+          e.getMessage());
+      return false;
+    }
+    log.warn("deleted pod {} (UID {}) so that its controller recreates it: {}", target.key(), uid, why);
+    return true;
+  }
+
+  /** Whether an ownerReference with {@code controller: true} will recreate {@code pod}. */
+  static boolean controlled(Pod pod) {
+    return pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> Boolean.TRUE.equals(r.getController()));
   }
 
   private Pod get(BindTarget target) {

@@ -1,26 +1,20 @@
 package io.topogpu.scheduler.gang;
 
-import io.topogpu.scheduler.ledger.AllocationConflict;
 import io.topogpu.scheduler.ledger.Ledger;
-import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GangPlan;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Rejection;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,10 +31,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>All or nothing.</b> Binds wait at a barrier until bound + waiting members = size; then,
  * under the ledger's lock, every waiting member's reservation becomes an allocation carrying the
- * gang plan, and every bind proceeds. At the deadline (first arrival + {@code bindTimeout}, or
- * planning + {@code planTimeout}, whichever is first), or when a member is deleted, every waiting
- * bind fails, all reservations are released and the members are re-planned when kube-scheduler
- * retries them.
+ * gang plan, and every waiting bind gets the same {@link GangStart}: the adapter writes them as a
+ * whole (every member's devices recorded, then every binding posted, or none), and reports a
+ * member that could not be written with {@link #bindFailed}. At the deadline (first arrival +
+ * {@code bindTimeout}, or planning + {@code planTimeout}, whichever is first), or when a member is
+ * deleted, every waiting bind fails, all reservations are released and the members are re-planned
+ * when kube-scheduler retries them.
  *
  * <p><b>No deadlock.</b> Reservations are all-or-nothing per gang, so two gangs competing for the
  * same capacity never each hold part of it: the first planned holds all it needs, the other is
@@ -53,19 +49,23 @@ import java.util.concurrent.CompletableFuture;
  * at a time, so holds never block each other; the hold ends when the gang is planned (its
  * reservation takes over) or goes away.
  *
+ * <p>Parts: {@link GangReservations} plans and reserves (and drops plans), {@link GangBarrier}
+ * holds binds until the gang is whole, {@link Starvation} picks the hold; this class keeps the
+ * gangs and their members, and the lock.
+ *
  * <p>Thread-safe: every method takes this object's lock, and the ledger's (after it, never before)
- * where a change must be atomic. Barrier futures complete after both locks are released.
+ * where a change must be atomic. Barrier futures and listeners run after both locks are released.
  */
 public final class GangCoordinator {
   private final Ledger ledger;
-  private final GangPlanner planner;
   private final GangIdentities identities;
-  private final GangSettings settings;
   private final InstantSource clock;
   private final Map<String, GangState> gangs = new TreeMap<>();
   private final Map<String, String> gangOfMember = new HashMap<>();
   private final Starvation starvation;
   private final GangListener listener;
+  private final GangReservations reservations;
+  private final GangBarrier barrier;
   private GangHold hold;
 
   public GangCoordinator(Ledger ledger, GangPlanner planner, GangIdentities identities, GangSettings settings,
@@ -78,11 +78,11 @@ public final class GangCoordinator {
       InstantSource clock, GangListener listener) {
     this.listener = listener;
     this.ledger = ledger;
-    this.planner = planner;
     this.identities = identities;
-    this.settings = settings;
     this.clock = clock;
     this.starvation = new Starvation(planner, settings.starvationAfter());
+    this.reservations = new GangReservations(ledger, planner, settings, clock, listener);
+    this.barrier = new GangBarrier(ledger, settings, clock, listener, reservations);
   }
 
   /** The gang part of filtering {@code pod} against {@code candidates} (node names). */
@@ -109,8 +109,8 @@ public final class GangCoordinator {
   private GangFilterResult filter(GangIdentity gang, PodInfo pod, Collection<String> candidates, List<Runnable> after) {
     GangState st = gangs.computeIfAbsent(gang.key(), k -> new GangState(gang, clock.instant()));
     if (st.gang.size() != gang.size()) {
-      return rejected(st, "gang " + st.gang.key() + " has size " + st.gang.size() + " but pod " + pod.key()
-          + " says " + gang.size(), false);
+      return GangReservations.rejected(st, "gang " + st.gang.key() + " has size " + st.gang.size() + " but pod "
+          + pod.key() + " says " + gang.size(), false);
     }
     gangOfMember.put(pod.key(), st.gang.key());
     if (st.bound.containsKey(pod.key())) {
@@ -122,82 +122,34 @@ public final class GangCoordinator {
         || candidates.contains(st.slots.get(slot.get()).node()))) {
       return planned(st, st.slots.get(slot.get()));
     }
-    return replan(st, pod, candidates, after);
+    GangFilterResult result = reservations.replan(st, pod, candidates,
+        node -> hold != null && hold.against(st.gang.key(), node).isPresent(), after);
+    refreshHold();
+    return result;
   }
 
   /**
-   * Member {@code podKey} reached bind for {@code node}. The future completes with the member's
-   * devices (carrying the gang plan, for the {@code topogpu.io/gpus} annotation) once the whole
-   * gang has arrived, or fails with {@link GangBindException}.
+   * Member {@code podKey} reached bind for {@code node}. The future completes once the whole gang
+   * has arrived, with the one {@link GangStart} shared by every member waiting at that moment (its
+   * devices are then allocated in the ledger, carrying the gang plan), or fails with {@link
+   * GangBindException}.
    */
-  public CompletableFuture<Assignment> arriveAtBind(String podKey, String node) {
+  public CompletableFuture<GangStart> arriveAtBind(String podKey, String node) {
     List<Runnable> after = new ArrayList<>();
-    CompletableFuture<Assignment> f;
+    CompletableFuture<GangStart> f;
     synchronized (this) {
-      f = arrive(podKey, node, after);
+      GangState st = Optional.ofNullable(gangOfMember.get(podKey)).map(gangs::get).orElse(null);
+      f = barrier.arrive(st, podKey, node, after);
     }
     after.forEach(Runnable::run);
     return f;
   }
 
-  private CompletableFuture<Assignment> arrive(String podKey, String node, List<Runnable> after) {
-    GangState st = Optional.ofNullable(gangOfMember.get(podKey)).map(gangs::get).orElse(null);
-    Optional<String> slot = st == null ? Optional.empty() : st.slotOf(podKey);
-    if (slot.isEmpty() || !st.slots.get(slot.get()).node().equals(node)) {
-      return CompletableFuture.failedFuture(new GangBindException("pod " + podKey + " has no gang plan on node "
-          + node + "; it will be filtered again"));
-    }
-    CompletableFuture<Assignment> f = st.arrived.computeIfAbsent(podKey, k -> new CompletableFuture<>());
-    Instant bindDeadline = clock.instant().plus(settings.bindTimeout());
-    if (bindDeadline.isBefore(st.deadline)) {
-      st.deadline = bindDeadline;
-    }
-    int ready = st.arrived.size() + st.bound.size();
-    if (ready == st.gang.size()) {
-      open(st, after);
-    } else {
-      after.add(() -> listener.waiting(st.gang, podKey, ready, st.gang.size()));
-    }
-    return f;
-  }
-
-  /** Every member is here: reservations become allocations carrying the plan, all binds go. */
-  private void open(GangState st, List<Runnable> after) {
-    Map<String, String> nodes = new TreeMap<>();
-    st.bound.forEach((k, a) -> nodes.put(name(k), a.node()));
-    st.arrived.keySet().forEach(k -> nodes.put(name(k), st.slots.get(st.claims.get(k)).node()));
-    GangPlan plan = new GangPlan(st.gang.name(), st.gang.size(), nodes);
-    Map<String, Assignment> granted = new LinkedHashMap<>();
-    synchronized (ledger) {
-      try {
-        for (String k : st.arrived.keySet()) {
-          String slot = st.claims.get(k);
-          Assignment a = st.slots.get(slot).withGang(plan);
-          ledger.convertReservation(GangState.owner(slot), k, a);
-          granted.put(k, a);
-        }
-      } catch (AllocationConflict e) {
-        granted.keySet().forEach(ledger::release);
-        fail(st, "gang " + st.gang.key() + ": " + e.getMessage(), after, false);
-        return;
-      }
-    }
-    Map<String, CompletableFuture<Assignment>> waiting = new LinkedHashMap<>(st.arrived);
-    st.bound.putAll(granted);
-    granted.keySet().forEach(st.pending::remove);
-    st.arrived.clear();
-    st.clearPlan();
-    waiting.forEach((k, f) -> after.add(() -> f.complete(granted.get(k))));
-    List<String> members = List.copyOf(st.bound.keySet());
-    Duration took = Duration.between(st.firstSeen, clock.instant());
-    after.add(() -> listener.started(st.gang, members, took));
-  }
-
   /**
-   * The API bind of {@code podKey}, granted at the barrier, failed: the member counts as not
-   * placed again and is re-planned next to the others when kube-scheduler retries it. The caller
-   * releases its ledger allocation. (The other members may already be bound: an API failure after
-   * the barrier opened is the one case where a gang runs partly, until the retry lands.)
+   * The bind of {@code podKey}, granted at the barrier, was not written (its own write failed, or
+   * another member's did and so none was bound): the member counts as not placed again and is
+   * re-planned next to the bound members when kube-scheduler retries it. The caller releases its
+   * ledger allocation.
    */
   public synchronized void bindFailed(String podKey) {
     GangState st = Optional.ofNullable(gangOfMember.get(podKey)).map(gangs::get).orElse(null);
@@ -214,7 +166,8 @@ public final class GangCoordinator {
   /**
    * A member's pod is gone (deleted, or finished). If its gang is planned, the plan fails whole:
    * waiting binds fail, reservations are released, the others are re-planned when retried. The
-   * ledger allocation of a bound member is released by whoever tracks pods, not here.
+   * ledger allocation of a bound member is released by whoever tracks pods, not here. Telling it
+   * twice is harmless: the second time the member is unknown.
    */
   public void memberDeleted(String podKey) {
     List<Runnable> after = new ArrayList<>();
@@ -225,8 +178,8 @@ public final class GangCoordinator {
         return;
       }
       if (st.planned()) {
-        fail(st, "gang " + key + ": member " + podKey + " was deleted; the gang will be planned again", after,
-            false);
+        reservations.drop(st, "gang " + key + ": member " + podKey + " was deleted; the gang will be planned again",
+            after, false);
       }
       st.pending.remove(podKey);
       st.bound.remove(podKey);
@@ -245,8 +198,9 @@ public final class GangCoordinator {
       Instant now = clock.instant();
       for (GangState st : gangs.values()) {
         if (st.planned() && !now.isBefore(st.deadline)) {
-          fail(st, "gang " + st.gang.key() + ": " + (st.arrived.size() + st.bound.size()) + " of " + st.gang.size()
-              + " members reached bind in time; released, the gang will be planned again", after, true);
+          reservations.drop(st, "gang " + st.gang.key() + ": " + (st.arrived.size() + st.bound.size()) + " of "
+              + st.gang.size() + " members reached bind in time; released, the gang will be planned again",
+              after, true);
         }
       }
       refreshHold();
@@ -286,114 +240,11 @@ public final class GangCoordinator {
     }
   }
 
-  /**
-   * Plans every member neither bound nor at bind, next to those that are. A rejection drops the
-   * whole plan (members at bind fail too), so a gang never holds part of its capacity.
-   */
-  private GangFilterResult replan(GangState st, PodInfo pod, Collection<String> candidates, List<Runnable> after) {
-    int open = st.gang.size() - st.bound.size() - st.arrived.size();
-    if (open <= 0) {
-      return rejected(st, "gang " + st.gang.key() + " already has all " + st.gang.size()
-          + " members placed; pod " + pod.key() + " is one too many", false);
-    }
-    GangRequest request = st.request(pod, ledger);
-    List<PodInfo> members = request.members();
-    Set<String> allowed = new TreeSet<>(candidates);
-    synchronized (ledger) {
-      releaseSlots(st, k -> !st.arrived.containsKey(k));
-      List<NodeState> view = ledger.nodes().stream()
-          .filter(n -> allowed.contains(n.name()) && !heldForOther(st, n.name()))
-          .toList();
-      GangPlanResult result = planner.plan(request, view);
-      if (result instanceof GangRejection r) {
-        fail(st, r.reason(), after, false);
-        st.lastRejection = Optional.of(r);
-        refreshHold();
-        return new GangFilterResult.Rejected(r);
-      }
-      GangPlacement placement = (GangPlacement) result;
-      Map<String, PodInfo> byKey = new LinkedHashMap<>();
-      members.forEach(m -> byKey.put(m.key(), m));
-      try {
-        placement.assignments().forEach((k, a) -> ledger.reserve(GangState.owner(k), a));
-      } catch (AllocationConflict e) {
-        placement.assignments().keySet().forEach(k -> ledger.releaseReservations(GangState.owner(k)));
-        throw e;
-      }
-      placement.assignments().forEach((k, a) -> {
-        st.slots.put(k, a);
-        st.slotPods.put(k, byKey.get(k));
-        if (st.pending.containsKey(k)) {
-          st.claims.put(k, k);
-        }
-      });
-      if (st.deadline == null) {
-        st.deadline = clock.instant().plus(settings.planTimeout());
-      }
-      st.lastRejection = Optional.empty();
-      boolean replanned = st.plans++ > 0;
-      Map<String, String> nodes = new TreeMap<>();
-      st.bound.forEach((k, a) -> nodes.put(k, a.node()));
-      st.claims.forEach((k, slot) -> nodes.put(k, st.slots.get(slot).node()));
-      after.add(() -> listener.planned(st.gang, nodes, placement.level(), placement.domain(), replanned));
-    }
-    refreshHold();
-    return planned(st, st.slots.get(pod.key()));
-  }
-
-  /** Drops the plan: fails waiting binds, releases every reservation. Keeps bound members. */
-  private void fail(GangState st, String why, List<Runnable> after, boolean timedOut) {
-    boolean hadPlan = st.planned() || !st.arrived.isEmpty();
-    List<String> members = List.copyOf(st.pending.keySet());
-    if (hadPlan) {
-      after.add(() -> listener.released(st.gang, members, why, timedOut));
-    }
-    Map<String, CompletableFuture<Assignment>> waiting = new LinkedHashMap<>(st.arrived);
-    st.arrived.clear();
-    synchronized (ledger) {
-      releaseSlots(st, k -> true);
-    }
-    st.clearPlan();
-    waiting.values().forEach(f -> after.add(() -> f.completeExceptionally(new GangBindException(why))));
-  }
-
-  /** Releases the reservations of the slots not claimed by a member matching {@code release}. */
-  private void releaseSlots(GangState st, java.util.function.Predicate<String> release) {
-    Map<String, String> memberOfSlot = new HashMap<>();
-    st.claims.forEach((m, s) -> memberOfSlot.put(s, m));
-    for (String slot : List.copyOf(st.slots.keySet())) {
-      String member = memberOfSlot.get(slot);
-      if (member == null || release.test(member)) {
-        ledger.releaseReservations(GangState.owner(slot));
-        st.slots.remove(slot);
-        st.slotPods.remove(slot);
-        if (member != null) {
-          st.claims.remove(member);
-        }
-      }
-    }
-    if (st.slots.isEmpty()) {
-      st.deadline = null;
-    }
-  }
-
-  private boolean heldForOther(GangState st, String node) {
-    return hold != null && hold.against(st.gang.key(), node).isPresent();
-  }
-
   private void refreshHold() {
     hold = starvation.refresh(hold, gangs, clock.instant(), ledger);
   }
 
-  private GangFilterResult planned(GangState st, Assignment a) {
+  private static GangFilterResult planned(GangState st, Assignment a) {
     return new GangFilterResult.Planned(st.gang.key(), a.node(), a);
-  }
-
-  private GangFilterResult rejected(GangState st, String reason, boolean resolvable) {
-    return new GangFilterResult.Rejected(new GangRejection(st.gang.key(), reason, resolvable));
-  }
-
-  private static String name(String podKey) {
-    return podKey.substring(podKey.indexOf('/') + 1);
   }
 }

@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  *   <li>{@value #STARTED} (Normal): every member reached bind, all bind now;
  *   <li>{@value #TIMED_OUT} (Warning): the deadline passed before all arrived; released;
  *   <li>{@value #RELEASED} (Warning): the plan was dropped for another reason (member deleted);
+ *   <li>{@value #BIND_FAILED} (Warning): a member's devices could not be recorded, so no member
+ *       was bound; the gang is planned again;
+ *   <li>{@value #PARTLY_BOUND} (Warning): a binding was refused after others were posted; bound
+ *       members owned by a controller are deleted (recreated whole), bare pods run without the gang;
  *   <li>{@value #UNSCHEDULABLE} (Warning): the gang cannot be placed, with the one reason;
  *   <li>{@value #SIZE_UNKNOWN} (Warning): the pod names a gang whose size cannot be found.
  * </ul>
@@ -27,6 +31,8 @@ public final class GangEvents implements GangListener {
   public static final String STARTED = "GangStarted";
   public static final String TIMED_OUT = "GangTimedOut";
   public static final String RELEASED = "GangReleased";
+  public static final String BIND_FAILED = "GangBindFailed";
+  public static final String PARTLY_BOUND = "GangPartlyBound";
   public static final String UNSCHEDULABLE = "GangUnschedulable";
   public static final String SIZE_UNKNOWN = "GangSizeUnknown";
 
@@ -65,6 +71,16 @@ public final class GangEvents implements GangListener {
   @Override
   public void rejected(GangIdentity gang, List<String> members, String why) {
     members.forEach(m -> events.record(m, EventRecorder.Type.Warning, UNSCHEDULABLE, why));
+  }
+
+  /** The opening's writes stopped before any binding: {@code why} on every member of it. */
+  public void notBound(List<String> members, String why) {
+    members.forEach(m -> events.record(m, EventRecorder.Type.Warning, BIND_FAILED, why));
+  }
+
+  /** A binding was refused after others were posted: what happened to {@code member}. */
+  public void partlyBound(String member, String message) {
+    events.record(member, EventRecorder.Type.Warning, PARTLY_BOUND, message);
   }
 
   /** A pod names a gang whose size cannot be found: told on the pod, never guessed. */

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One gang's coordination state; mutable, touched only under the {@link GangCoordinator}'s lock.
+ * One gang's coordination state; mutable, touched only under the {@link GangCoordinator}'s lock
+ * (by it, {@link GangReservations} and {@link GangBarrier}).
  *
  * <p>A plan is a set of <em>slots</em>, one per member not yet bound: a slot is keyed by the
  * member's pod key when the member was known at planning, else by a placeholder key {@code
@@ -36,7 +37,7 @@ final class GangState {
   /** Member key → the slot it claimed. */
   final Map<String, String> claims = new LinkedHashMap<>();
   /** Members waiting at the bind barrier. */
-  final Map<String, CompletableFuture<Assignment>> arrived = new LinkedHashMap<>();
+  final Map<String, CompletableFuture<GangStart>> arrived = new LinkedHashMap<>();
   /** When the plan is dropped unless every member has reached bind; null when not planned. */
   Instant deadline;
   Optional<GangRejection> lastRejection = Optional.empty();

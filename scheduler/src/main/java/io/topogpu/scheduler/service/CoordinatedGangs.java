@@ -15,6 +15,7 @@ import io.topogpu.scheduler.gang.GangResolution;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Rejection;
+import io.topogpu.scheduler.placement.WorkloadMix;
 import io.topogpu.scheduler.state.ClusterState;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +38,10 @@ import org.slf4j.LoggerFactory;
  *       gang's one reason ({@value #GANG_UNSCHEDULABLE}, unresolvable when no waiting can help); a
  *       gang whose size is unknown rejects every node ({@value #GANG_SIZE_UNKNOWN}) and records an
  *       event;
- *   <li>bind: waits at the barrier without holding a request thread; when it opens, the member's
- *       devices (already allocated in the ledger, carrying the gang plan) are written through the
- *       {@link Binder} on {@code writers}, so all members' API calls run concurrently. A failed
- *       write rolls the member back (ledger and coordinator) and fails its bind: kube-scheduler
- *       retries it and it is re-planned next to the others;
+ *   <li>bind: waits at the barrier without holding a request thread; when it opens, the whole
+ *       opening is written once through the {@link Binder} on {@code writers} ({@link GangCommit}):
+ *       every member's devices recorded first, then every binding posted, or none. Each member's
+ *       answer comes from that shared outcome;
  *   <li>a bind retried for a member that already holds its devices on that node re-writes
  *       idempotently (the binder does nothing if the pod is bound).
  * </ul>
@@ -57,16 +57,17 @@ public final class CoordinatedGangs implements GangHook {
   private final ClusterState state;
   private final Binder binder;
   private final GangEvents events;
-  private final Executor writers;
+  private final GangCommit commit;
 
+  /** @param workload the placer's learned workload, fed one observation per member that is bound */
   public CoordinatedGangs(GangCoordinator coordinator, GangIdentities identities, ClusterState state, Binder binder,
-      GangEvents events, Executor writers) {
+      GangEvents events, Executor writers, WorkloadMix workload) {
     this.coordinator = coordinator;
     this.identities = identities;
     this.state = state;
     this.binder = binder;
     this.events = events;
-    this.writers = writers;
+    this.commit = new GangCommit(coordinator, state, binder, events, writers, workload);
   }
 
   @Override
@@ -99,14 +100,19 @@ public final class CoordinatedGangs implements GangHook {
     if (!pod.managed() || !(identities.resolve(pod) instanceof GangResolution.Member)) {
       return Optional.empty();
     }
+    Optional<CompletableFuture<Map<String, BindResponse>>> writing = commit.inFlight(pod.key());
+    if (writing.isPresent()) {
+      return Optional.of(writing.get().thenApply(answers -> answers.get(pod.key())));
+    }
     Optional<Assignment> held = state.holding(pod.key());
     if (held.isPresent()) {
       return Optional.of(CompletableFuture.completedFuture(held.get().node().equals(node)
-          ? write(pod, node, held.get(), false)
+          ? rewrite(pod, node, held.get())
           : BindResponse.failed("pod " + pod.key() + " already holds GPUs on node " + held.get().node())));
     }
     return Optional.of(coordinator.arriveAtBind(pod.key(), node)
-        .thenApplyAsync(a -> write(pod, node, a, true), writers)
+        .thenCompose(commit::join)
+        .thenApply(answers -> answers.get(pod.key()))
         .exceptionally(e -> BindResponse.failed(cause(e).getMessage())));
   }
 
@@ -115,15 +121,12 @@ public final class CoordinatedGangs implements GangHook {
     return coordinator.heldAgainst(pod, node);
   }
 
-  private BindResponse write(PodInfo pod, String node, Assignment a, boolean rollBack) {
+  /** A retried bind of a member that already holds its devices there: written again, idempotently. */
+  private BindResponse rewrite(PodInfo pod, String node, Assignment a) {
     try {
       binder.bind(new BindTarget(pod.namespace(), pod.name(), pod.uid(), node, Optional.of(a)));
     } catch (BindException e) {
       log.warn("gang bind of {} to {} failed: {}", pod.key(), node, e.getMessage());
-      if (rollBack) {
-        state.release(pod.key(), a);
-        coordinator.bindFailed(pod.key());
-      }
       return BindResponse.failed(e.getMessage());
     }
     state.recordBound(pod, node, Optional.of(a));

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>The timer's period bounds how late a deadline is enforced: a gang times out between {@code
  * bindTimeout} and {@code bindTimeout + tick} after its first member's arrival, so {@code
  * bindTimeout + tick} must stay below kube-scheduler's {@code httpTimeout}.
+ *
+ * <p>Gang writes run on an unbounded pool ({@code topogpu-gang-bind}): each opening's write
+ * ({@link GangCommit}) waits there for its members' API calls, which a bounded pool could starve.
  */
 public final class GangService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GangService.class);
@@ -86,7 +89,8 @@ public final class GangService implements AutoCloseable {
         log.error("gang timer: expireOverdue failed", e);
       }
     }, tick, tick, TimeUnit.MILLISECONDS);
-    CoordinatedGangs hook = new CoordinatedGangs(coordinator, setup.identities(), state, binder, events, writers);
+    CoordinatedGangs hook = new CoordinatedGangs(coordinator, setup.identities(), state, binder, events, writers,
+        setup.placer().workload());
     return new GangService(coordinator, hook, timer, writers);
   }
 

@@ -256,7 +256,7 @@ class DeploymentFilesTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "nodes", List.of("list", "watch"),
-                "pods", List.of("get", "list", "watch", "patch"),
+                "pods", List.of("get", "list", "watch", "patch", "delete"),
                 "pods/binding", List.of("create"),
                 "events", List.of("create"),
                 "events.k8s.io/events", List.of("create"),

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Coordination on small clusters of empty 8-GPU DGX A100 nodes; time moves only by hand. */
@@ -62,6 +63,11 @@ class GangCoordinatorTest {
     return ((GangFilterResult.Planned) r).node();
   }
 
+  /** Member {@code key}'s devices out of the barrier's shared start. */
+  private CompletableFuture<Assignment> arrive(String key, String node) {
+    return coordinator.arriveAtBind(key, node).thenApply(start -> start.assignment(key));
+  }
+
   /** The devices a completed bind was granted; fails instead of blocking when it is not complete. */
   private static Assignment granted(CompletableFuture<Assignment> f) {
     assertThat(f).isCompleted();
@@ -88,17 +94,38 @@ class GangCoordinatorTest {
   void bindsWaitUntilEveryMemberHasArrivedThenAllBindWithThePlan() {
     nodes(dgx("d1"), dgx("d2"), dgx("d3"));
     coordinator.filter(pod("g", 2, "w-0", 8), all());
-    CompletableFuture<Assignment> first = coordinator.arriveAtBind("default/w-0", "d1");
+    CompletableFuture<Assignment> first = arrive("default/w-0", "d1");
     assertThat(first).isNotDone();
     assertThat(ledger.holding("default/w-0")).isEmpty();
     coordinator.filter(pod("g", 2, "w-1", 8), all());
-    CompletableFuture<Assignment> second = coordinator.arriveAtBind("default/w-1", "d2");
+    CompletableFuture<Assignment> second = arrive("default/w-1", "d2");
     GangPlan plan = new GangPlan("g", 2, Map.of("w-0", "d1", "w-1", "d2"));
     assertThat(granted(first).gang()).contains(plan);
     assertThat(granted(second).node()).isEqualTo("d2");
     assertThat(ledger.holding("default/w-0")).contains(granted(first));
     assertThat(ledger.holding("default/w-1")).contains(granted(second));
     assertThat(reservations()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("every member waiting when the barrier opens gets the same start: the whole opening, written once")
+  void theBarrierOpensWithOneStartForEveryWaitingMember() {
+    nodes(dgx("d1"), dgx("d2"), dgx("d3"));
+    coordinator.filter(pod("g", 3, "w-0", 8), all());
+    coordinator.filter(pod("g", 3, "w-1", 8), all());
+    coordinator.filter(pod("g", 3, "w-2", 8), all());
+    CompletableFuture<GangStart> a = coordinator.arriveAtBind("default/w-0", "d1");
+    CompletableFuture<GangStart> b = coordinator.arriveAtBind("default/w-1", "d2");
+    assertThat(a).isNotDone();
+    CompletableFuture<GangStart> c = coordinator.arriveAtBind("default/w-2", "d3");
+
+    GangStart start = a.join();
+    assertThat(b.join()).isSameAs(start);
+    assertThat(c.join()).isSameAs(start);
+    assertThat(start.plan()).isEqualTo(new GangPlan("g", 3, Map.of("w-0", "d1", "w-1", "d2", "w-2", "d3")));
+    assertThat(start.members()).containsOnlyKeys("default/w-0", "default/w-1", "default/w-2");
+    assertThat(start.members().get("default/w-1").pod().name()).isEqualTo("w-1");
+    assertThat(ledger.holding("default/w-2")).contains(start.assignment("default/w-2"));
   }
 
   @Test
@@ -110,8 +137,8 @@ class GangCoordinatorTest {
         "gang default/b needs 2×8 GPUs; the cluster has 1 node with 8 free", true)));
     assertThat(reservations().keySet()).allSatisfy(o -> assertThat(o).startsWith("gang:default/a"));
     coordinator.filter(pod("a", 2, "a-1", 8), all());
-    coordinator.arriveAtBind("default/a-0", "d1");
-    granted(coordinator.arriveAtBind("default/a-1", "d2"));
+    arrive("default/a-0", "d1");
+    granted(arrive("default/a-1", "d2"));
     assertThat(coordinator.filter(pod("b", 2, "b-1", 8), all())).isInstanceOf(GangFilterResult.Rejected.class);
     for (String a : List.of("default/a-0", "default/a-1")) {
       ledger.release(a);
@@ -124,9 +151,9 @@ class GangCoordinatorTest {
   void aTimeoutFailsEveryWaitingBindAndReleasesEverything() {
     nodes(dgx("d1"), dgx("d2"), dgx("d3"));
     coordinator.filter(pod("g", 3, "w-0", 8), all());
-    CompletableFuture<Assignment> w0 = coordinator.arriveAtBind("default/w-0", "d1");
+    CompletableFuture<Assignment> w0 = arrive("default/w-0", "d1");
     coordinator.filter(pod("g", 3, "w-1", 8), all());
-    CompletableFuture<Assignment> w1 = coordinator.arriveAtBind("default/w-1", "d2");
+    CompletableFuture<Assignment> w1 = arrive("default/w-1", "d2");
     clock.advance(Duration.ofSeconds(9));
     coordinator.expireOverdue();
     assertThat(w0).isNotDone();
@@ -157,7 +184,7 @@ class GangCoordinatorTest {
   void aDeletedMemberFailsTheWaitingBindsReleasesAndTheGangCanBeRetried() {
     nodes(dgx("d1"), dgx("d2"));
     coordinator.filter(pod("g", 2, "w-0", 8), all());
-    CompletableFuture<Assignment> w0 = coordinator.arriveAtBind("default/w-0", "d1");
+    CompletableFuture<Assignment> w0 = arrive("default/w-0", "d1");
     coordinator.filter(pod("g", 2, "w-1", 8), all());
     coordinator.memberDeleted("default/w-1");
     assertThat(w0).isCompletedExceptionally();
@@ -166,8 +193,8 @@ class GangCoordinatorTest {
     assertThat(reservations()).isEmpty();
     coordinator.filter(pod("g", 2, "w-1b", 8), all());
     coordinator.filter(pod("g", 2, "w-0", 8), all());
-    CompletableFuture<Assignment> a = coordinator.arriveAtBind("default/w-1b", "d1");
-    CompletableFuture<Assignment> b = coordinator.arriveAtBind("default/w-0", "d2");
+    CompletableFuture<Assignment> a = arrive("default/w-1b", "d1");
+    CompletableFuture<Assignment> b = arrive("default/w-0", "d2");
     assertThat(granted(a).gang().orElseThrow().plan()).isEqualTo(Map.of("w-1b", "d1", "w-0", "d2"));
     assertThat(b).isCompleted();
   }
@@ -181,13 +208,13 @@ class GangCoordinatorTest {
   void aPlannedNodeMissingFromTheCandidatesReplansTheMembersNotYetAtBind() {
     nodes(dgx("d1"), dgx("d2"), dgx("d3"), dgx("d4"));
     coordinator.filter(pod("g", 3, "w-0", 8), all());
-    CompletableFuture<Assignment> w0 = coordinator.arriveAtBind("default/w-0", "d1");
+    CompletableFuture<Assignment> w0 = arrive("default/w-0", "d1");
     assertThat(plannedNode(coordinator.filter(pod("g", 3, "w-1", 8), List.of("d1", "d3", "d4")))).isEqualTo("d3");
     assertThat(reservations()).containsExactly(Map.entry("gang:default/g#2", "d4"),
         Map.entry("gang:default/w-0", "d1"), Map.entry("gang:default/w-1", "d3"));
-    coordinator.arriveAtBind("default/w-1", "d3");
+    arrive("default/w-1", "d3");
     coordinator.filter(pod("g", 3, "w-2", 8), all());
-    coordinator.arriveAtBind("default/w-2", "d4");
+    arrive("default/w-2", "d4");
     assertThat(granted(w0).gang().orElseThrow().plan()).isEqualTo(Map.of("w-0", "d1", "w-1", "d3", "w-2", "d4"));
   }
 
@@ -195,7 +222,7 @@ class GangCoordinatorTest {
   void aBindForANodeThatWasNotPlannedFailsAtOnce() {
     nodes(dgx("d1"), dgx("d2"));
     coordinator.filter(pod("g", 2, "w-0", 8), all());
-    CompletableFuture<Assignment> f = coordinator.arriveAtBind("default/w-0", "d2");
+    CompletableFuture<Assignment> f = arrive("default/w-0", "d2");
     assertThat(f).isCompletedExceptionally();
     assertThatThrownBy(f::join).cause()
         .hasMessage("pod default/w-0 has no gang plan on node d2; it will be filtered again");
@@ -266,7 +293,7 @@ class GangCoordinatorTest {
     GangFilterResult r = coordinator.filter(pod("g", 2, "w-1", 4), all());
     assertThat(plannedNode(r)).isEqualTo("d1");
     assertThat(((GangFilterResult.Planned) r).assignment().gpus()).containsExactly(4, 5, 6, 7);
-    Assignment w1 = granted(coordinator.arriveAtBind("default/w-1", "d1"));
+    Assignment w1 = granted(arrive("default/w-1", "d1"));
     assertThat(w1.gang().orElseThrow().plan()).isEqualTo(Map.of("w-0", "d1", "w-1", "d1"));
   }
 }

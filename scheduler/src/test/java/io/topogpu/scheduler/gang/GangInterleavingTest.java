@@ -159,7 +159,7 @@ class GangInterleavingTest {
   }
 
   private void bindOne(Gang g, String key) {
-    g.binding.put(key, coordinator.arriveAtBind(key, g.filtered.get(key)));
+    g.binding.put(key, coordinator.arriveAtBind(key, g.filtered.get(key)).thenApply(s -> s.assignment(key)));
   }
 
   /** Completed binds become bound members; failed ones go back to pending, as kube-scheduler retries them. */

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Gang member fixtures: {@code GangPods.member("train-a", 4, "w-0").gpus(8).obj()}. */
-final class GangPods {
+public final class GangPods {
   private GangPods() {}
 
   /** A pending pod in namespace {@code default} naming gang {@code gang} of {@code size} by topogpu's keys. */
@@ -16,7 +16,7 @@ final class GangPods {
   }
 
   /** {@code pod} with these labels added (MakePod builds pods without labels). */
-  static PodInfo labelled(PodInfo pod, String... keyValues) {
+  public static PodInfo labelled(PodInfo pod, String... keyValues) {
     Map<String, String> labels = new LinkedHashMap<>(pod.labels());
     for (int i = 0; i < keyValues.length; i += 2) {
       labels.put(keyValues[i], keyValues[i + 1]);

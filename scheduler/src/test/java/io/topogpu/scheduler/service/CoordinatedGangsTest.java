@@ -2,9 +2,7 @@ package io.topogpu.scheduler.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.topogpu.scheduler.bind.BindException;
 import io.topogpu.scheduler.bind.BindTarget;
-import io.topogpu.scheduler.bind.Binder;
 import io.topogpu.scheduler.extender.BindResponse;
 import io.topogpu.scheduler.extender.FilterResponse;
 import io.topogpu.scheduler.extender.NodeRejection;
@@ -28,9 +26,7 @@ import io.topogpu.topology.Keys;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -39,30 +35,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The gang hook's answers on two empty 8-GPU DGX nodes, binds written on the calling thread: what
  * filter says to members, what bind writes when the barrier opens, and the rollback of a member
- * whose API bind fails.
+ * whose devices cannot be recorded (the two-phase write itself: {@link GangCommitTest}).
  */
 class CoordinatedGangsTest {
   private static final List<String> NODES = List.of("n1", "n2");
   private final Placer placer = new Placer(Policy.defaults());
   private final ClusterState state = new ClusterState(placer::attribute);
   private final List<String> events = new ArrayList<>();
-  private final FailingBinder binder = new FailingBinder();
+  private final FakeBinder binder = new FakeBinder();
   private GangCoordinator coordinator;
   private CoordinatedGangs gangs;
-
-  /** Records writes; fails those of the pods in {@code failing}. */
-  static final class FailingBinder implements Binder {
-    final List<BindTarget> writes = new ArrayList<>();
-    final Set<String> failing = new HashSet<>();
-
-    @Override
-    public synchronized void bind(BindTarget target) {
-      if (failing.contains(target.name())) {
-        throw new BindException("binding pod " + target.key() + " failed (HTTP 500): boom");
-      }
-      writes.add(target);
-    }
-  }
 
   @BeforeEach
   void twoEmptyNodes() {
@@ -74,7 +56,7 @@ class CoordinatedGangsTest {
         GangIdentities.withoutPodGroups(), GangSettings.DEFAULTS, Clock.systemUTC(),
         new GangEvents(recorder));
     gangs = new CoordinatedGangs(coordinator, GangIdentities.withoutPodGroups(), state, binder,
-        new GangEvents(recorder), Runnable::run);
+        new GangEvents(recorder), Runnable::run, placer.workload());
   }
 
   private static PodInfo member(String name, int size, int gpus) {
@@ -141,13 +123,13 @@ class CoordinatedGangsTest {
 
     CompletionStage<BindResponse> first = gangs.bind(member("w-0", 2, 8), n0).orElseThrow();
     assertThat(first.toCompletableFuture()).isNotDone();
-    assertThat(binder.writes).isEmpty();
+    assertThat(binder.calls).isEmpty();
     CompletionStage<BindResponse> second = gangs.bind(member("w-1", 2, 8), n1).orElseThrow();
 
     assertThat(first.toCompletableFuture().join()).isEqualTo(BindResponse.bound());
     assertThat(second.toCompletableFuture().join()).isEqualTo(BindResponse.bound());
-    assertThat(binder.writes).extracting(BindTarget::name).containsExactly("w-0", "w-1");
-    assertThat(binder.writes).allSatisfy(t -> assertThat(t.assignment().orElseThrow().gang().orElseThrow().plan())
+    assertThat(binder.calls).containsExactly("prepare w-0", "prepare w-1", "commit w-0", "commit w-1");
+    assertThat(binder.committed).allSatisfy(t -> assertThat(t.assignment().orElseThrow().gang().orElseThrow().plan())
         .containsEntry("w-0", n0).containsEntry("w-1", n1));
     assertThat(events).contains("default/w-0 " + GangEvents.WAITING, "default/w-0 " + GangEvents.STARTED,
         "default/w-1 " + GangEvents.STARTED);
@@ -155,24 +137,29 @@ class CoordinatedGangsTest {
   }
 
   @Test
-  @DisplayName("a member whose API bind fails is rolled back and re-planned next to the bound one")
-  void failedWriteRollsTheMemberBack() {
-    binder.failing.add("w-1");
+  @DisplayName("a member whose devices cannot be recorded: neither member is bound, both are re-planned and bind")
+  void failedWriteRollsTheGangBack() {
+    binder.refusePrepare.add("w-1");
     String n0 = gangs.filter(member("w-0", 2, 8), NODES).orElseThrow().feasible().get(0);
     String n1 = gangs.filter(member("w-1", 2, 8), NODES).orElseThrow().feasible().get(0);
     CompletionStage<BindResponse> first = gangs.bind(member("w-0", 2, 8), n0).orElseThrow();
     BindResponse second = gangs.bind(member("w-1", 2, 8), n1).orElseThrow().toCompletableFuture().join();
 
-    assertThat(first.toCompletableFuture().join()).isEqualTo(BindResponse.bound());
-    assertThat(second.error()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 500"));
+    assertThat(first.toCompletableFuture().join()).isEqualTo(second);
+    assertThat(second.error()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 422", "no member was bound"));
+    assertThat(binder.bound).isEmpty();
+    assertThat(state.holding("default/w-0")).isEmpty();
     assertThat(state.holding("default/w-1")).isEmpty();
-    assertThat(state.node(n1).orElseThrow().freeMask()).isEqualTo(0xFFL);
+    assertThat(state.nodes()).allSatisfy(n -> assertThat(n.freeMask()).isEqualTo(0xFFL));
 
-    binder.failing.clear();
-    FilterResponse again = gangs.filter(member("w-1", 2, 8), NODES).orElseThrow();
-    assertThat(again.feasible()).containsExactly(n1);
-    assertThat(gangs.bind(member("w-1", 2, 8), n1).orElseThrow().toCompletableFuture().join())
+    binder.refusePrepare.clear();
+    String again0 = gangs.filter(member("w-0", 2, 8), NODES).orElseThrow().feasible().get(0);
+    String again1 = gangs.filter(member("w-1", 2, 8), NODES).orElseThrow().feasible().get(0);
+    CompletionStage<BindResponse> w0 = gangs.bind(member("w-0", 2, 8), again0).orElseThrow();
+    assertThat(gangs.bind(member("w-1", 2, 8), again1).orElseThrow().toCompletableFuture().join())
         .isEqualTo(BindResponse.bound());
+    assertThat(w0.toCompletableFuture().join()).isEqualTo(BindResponse.bound());
+    assertThat(binder.bound).containsOnlyKeys("w-0", "w-1");
   }
 
   @Test

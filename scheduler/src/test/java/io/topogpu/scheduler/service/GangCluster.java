@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The mock API server (CRUD mode) dressed as a GPU cluster for gang tests: 8-GPU DGX A100 nodes
@@ -40,6 +42,8 @@ final class GangCluster {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final List<String> nodes = new ArrayList<>();
+  private final Set<String> refusedBindings = new HashSet<>();
+  private final AtomicInteger bindingsPosted = new AtomicInteger();
 
   GangCluster(KubernetesMockServer server, KubernetesClient client) {
     this.server = server;
@@ -75,17 +79,36 @@ final class GangCluster {
 
   /** A pending pod asking for {@code gpus} whole GPUs, with these labels and annotations. */
   Pod pod(String name, int gpus, Map<String, String> labels, Map<String, String> annotations) {
-    Pod created = client.pods().inNamespace(NS).resource(new PodBuilder()
+    return pod(name, gpus, labels, annotations, null);
+  }
+
+  /**
+   * A pending pod as above, owned by {@code controller} when not null (an ownerReference with
+   * {@code controller: true}, as a Job writes on its pods).
+   */
+  Pod pod(String name, int gpus, Map<String, String> labels, Map<String, String> annotations, String controller) {
+    PodBuilder pod = new PodBuilder()
         .withNewMetadata().withName(name).withNamespace(NS).addToLabels(labels).addToAnnotations(annotations)
         .endMetadata()
         .withNewSpec().withSchedulerName("topogpu")
         .addNewContainer().withName("train").withImage("registry.example/train:latest")
         .withNewResources().addToLimits(Keys.RESOURCE_GPU, new Quantity(Integer.toString(gpus))).endResources()
         .endContainer().endSpec()
-        .withNewStatus().withPhase("Pending").endStatus()
-        .build()).create();
-    server.expect().post().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/binding")
+        .withNewStatus().withPhase("Pending").endStatus();
+    if (controller != null) {
+      pod.editMetadata().addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(controller)
+          .withUid("uid-" + controller).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+          .endMetadata();
+    }
+    Pod created = client.pods().inNamespace(NS).resource(pod.build()).create();
+    String path = "/api/v1/namespaces/" + NS + "/pods/" + name + "/binding";
+    if (refusedBindings.remove(name)) {
+      server.expect().post().withPath(path).andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound")
+          .withMessage("pods \"" + name + "\" not found").build()).once();
+    }
+    server.expect().post().withPath(path)
         .andReply(201, request -> {
+          bindingsPosted.incrementAndGet();
           Binding b = Serialization.unmarshal(request.getUtf8Body(), Binding.class);
           CompletableFuture.runAsync(() -> client.pods().inNamespace(NS).withName(b.getMetadata().getName())
               .patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -93,6 +116,31 @@ final class GangCluster {
           return b;
         }).always();
     return created;
+  }
+
+  /** The first binding posted for pod {@code name}, created after this call, is answered 404. */
+  void refuseFirstBinding(String name) {
+    refusedBindings.add(name);
+  }
+
+  /**
+   * The next patch of pod {@code name} is answered 409 Conflict, as the API server answers a JSON
+   * patch whose {@code resourceVersion} test fails because the pod changed since it was read.
+   */
+  void refuseNextPatch(String name) {
+    server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/pods/" + name)
+        .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict")
+            .withMessage("the object has been modified; please apply your changes to the latest version")
+            .build()).once();
+  }
+
+  /** Bindings the API server accepted (refused ones not counted). */
+  int bindingsPosted() {
+    return bindingsPosted.get();
+  }
+
+  boolean exists(String pod) {
+    return client.pods().inNamespace(NS).withName(pod).get() != null;
   }
 
   void delete(String pod) {

@@ -51,6 +51,14 @@ public final class KubePodGroupSizes implements PodGroupSizes, AutoCloseable {
     return sizes;
   }
 
+  /**
+   * True once the first list failed (the CRD is not installed, or not readable): every lookup is
+   * then empty until the extender restarts.
+   */
+  public boolean absent() {
+    return absent.get();
+  }
+
   /** True once the informer has listed the PodGroups (false while starting, and when the CRD is absent). */
   public boolean synced() {
     return !absent.get() && informer.hasSynced();
