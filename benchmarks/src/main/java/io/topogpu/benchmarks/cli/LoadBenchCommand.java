@@ -29,7 +29,9 @@ final class LoadBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "300", description = "unmeasured pods first (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--mode", defaultValue = "both", description = "names | full | both (default: ${DEFAULT-VALUE})")
+  @Option(names = "--mode", defaultValue = "both",
+      description = "names | full | both (names and full) | sampled (names, only as many as kube-scheduler's"
+          + " default percentageOfNodesToScore finds) (default: ${DEFAULT-VALUE})")
   String mode;
 
   @Option(names = "--full-pods", description = "measured pods in full mode (default: --pods / 10: full bodies are MBs)")

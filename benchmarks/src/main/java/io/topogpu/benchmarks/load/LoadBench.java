@@ -101,8 +101,9 @@ public final class LoadBench {
     ExtenderServerOptions options = ExtenderServerOptions.defaults().withPort(0)
         .withShutdownGrace(Duration.ofSeconds(5));
     try (ExtenderServer server = ExtenderServer.start(target.backend(), options, new ExtenderMetrics())) {
+      int sample = mode == NodeListMode.SAMPLED ? NodeListMode.feasibleNodesToFind(size) : size;
       LoadDriver driver = new LoadDriver(URI.create("http://" + options.host() + ":" + server.port()),
-          bodies, names, config.window(), target.arrived(), target.departed());
+          bodies, names, sample, config.window(), target.arrived(), target.departed());
       String label = String.format("%,d nodes %s run %d/%d %s", size, mode.label(), run + 1, config.runs(), target.name());
       List<PodInfo> warm = PodStream.generate("warm" + run, config.warmup(), config.seed() + 1000 + run);
       driver.drive(warm, () -> {});

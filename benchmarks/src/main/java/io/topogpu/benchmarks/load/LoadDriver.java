@@ -36,6 +36,13 @@ import org.HdrHistogram.Histogram;
  * the extender binds only pods it has seen). Steady occupancy: pods run for {@code window} decisions; when a pod has been bound for that
  * long, {@code departed} is told its key (what the informer's delete event does in production),
  * so a long stream does not fill the cluster.
+ *
+ * <p>With a {@code sample} smaller than the cluster, filter gets {@code sample} consecutive nodes
+ * from a start that moves on by {@code sample} every pod (wrapping around), as kube-scheduler sends
+ * them when {@code percentageOfNodesToScore} stops its search after {@code numFeasibleNodesToFind}
+ * feasible nodes ({@code nextStartNodeIndex} advances by the nodes it looked at). Here every node
+ * counts as passing kube-scheduler's own filters, so the extender gets exactly {@code sample}
+ * names; prioritize gets those of them the extender let through.
  */
 final class LoadDriver {
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
@@ -47,16 +54,21 @@ final class LoadDriver {
   private final RequestBodies bodies;
   private final List<String> nodes;
   private final int window;
+  private final int sample;
+  /** Where the next filter's nodes start (kube-scheduler's {@code nextStartNodeIndex}). */
+  private int nextStart;
   private final Consumer<PodInfo> arrived;
   private final Consumer<String> departed;
   /** Pods bound by this driver and still running, oldest first (across calls of {@link #drive}). */
   private final Deque<String> running = new ArrayDeque<>();
 
-  LoadDriver(URI base, RequestBodies bodies, List<String> nodes, int window, Consumer<PodInfo> arrived,
-      Consumer<String> departed) {
+  /** @param sample how many nodes each filter call gets, at most all of them */
+  LoadDriver(URI base, RequestBodies bodies, List<String> nodes, int sample, int window,
+      Consumer<PodInfo> arrived, Consumer<String> departed) {
     this.base = base;
     this.bodies = bodies;
     this.nodes = List.copyOf(nodes);
+    this.sample = Math.min(sample, nodes.size());
     this.window = window;
     this.arrived = arrived;
     this.departed = departed;
@@ -75,7 +87,7 @@ final class LoadDriver {
     for (PodInfo pod : pods) {
       arrived.accept(pod);
       byte[] podJson = RequestBodies.pod(pod);
-      Timed filter = post(Routes.FILTER, bodies.extenderArgs(podJson, nodes));
+      Timed filter = post(Routes.FILTER, bodies.extenderArgs(podJson, candidates()));
       latency.get(Verb.FILTER).recordValue(filter.micros);
       List<String> feasible = read(filter.body, FilterResult.class).names();
       if (feasible.isEmpty()) {
@@ -102,6 +114,19 @@ final class LoadDriver {
       progress.run();
     }
     return new DriveResult(pods.size(), bound, unschedulable, bindFailed, System.nanoTime() - start, latency);
+  }
+
+  /** The nodes of the next filter call: all, or the next {@code sample} from the rotating start. */
+  List<String> candidates() {
+    if (sample == nodes.size()) {
+      return nodes;
+    }
+    List<String> out = new ArrayList<>(sample);
+    for (int i = 0; i < sample; i++) {
+      out.add(nodes.get((nextStart + i) % nodes.size()));
+    }
+    nextStart = (nextStart + sample) % nodes.size();
+    return out;
   }
 
   /** Highest score; among equals the first in filter order. */

@@ -25,7 +25,7 @@ final class RequestBodies {
   RequestBodies(List<ClusterNode> nodes, NodeListMode mode) {
     this.mode = mode;
     for (ClusterNode n : nodes) {
-      nodeJson.put(n.name(), mode == NodeListMode.NAMES ? bytes(n.name()) : bytes(KubeForm.node(n)));
+      nodeJson.put(n.name(), mode.fullNodes() ? bytes(KubeForm.node(n)) : bytes(n.name()));
     }
   }
 
@@ -34,8 +34,8 @@ final class RequestBodies {
     ByteArrayOutputStream out = new ByteArrayOutputStream(estimate(nodes));
     out.writeBytes(ascii("{\"Pod\":"));
     out.writeBytes(podJson);
-    out.writeBytes(ascii(mode == NodeListMode.NAMES
-        ? ",\"NodeNames\":[" : ",\"Nodes\":{\"apiVersion\":\"v1\",\"kind\":\"NodeList\",\"items\":["));
+    out.writeBytes(ascii(mode.fullNodes()
+        ? ",\"Nodes\":{\"apiVersion\":\"v1\",\"kind\":\"NodeList\",\"items\":[" : ",\"NodeNames\":["));
     for (int i = 0; i < nodes.size(); i++) {
       if (i > 0) {
         out.write(',');
@@ -46,7 +46,7 @@ final class RequestBodies {
       }
       out.writeBytes(json);
     }
-    out.writeBytes(ascii(mode == NodeListMode.NAMES ? "]}" : "]}}"));
+    out.writeBytes(ascii(mode.fullNodes() ? "]}}" : "]}"));
     return out.toByteArray();
   }
 

@@ -38,7 +38,7 @@ class LoadBenchCommandTest {
   void an_unknown_mode_stops_before_running() {
     StringWriter err = new StringWriter();
     assertThat(run(err, "loadbench", "--mode", "all", "--out", out.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("mode: expected names, full or both, got 'all'");
+    assertThat(err.toString()).contains("mode: expected names, full, sampled or both, got 'all'");
     assertThat(out.resolve("load.csv")).doesNotExist();
   }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadBenchTest {
   private static List<Cell> cells;
 
-  /** 50 nodes, 20 measured pods, both node-list modes: small enough for a unit test. */
+  /** 50 nodes, 20 measured pods, every node-list mode: small enough for a unit test. */
   @BeforeAll
   static void tinyRun() {
     LoadBench.Config config = new LoadBench.Config(List.of(50), List.of(NodeListMode.values()), 20, 5, 1, 0.7, 10, 1);
@@ -26,7 +26,7 @@ class LoadBenchTest {
   @Test
   void everyTargetAndModeHasACell() {
     assertThat(cells).extracting(c -> c.mode() + " " + c.target()).containsExactlyInAnyOrder(
-        "NAMES topogpu", "NAMES noop", "FULL topogpu", "FULL noop");
+        "NAMES topogpu", "NAMES noop", "FULL topogpu", "FULL noop", "SAMPLED topogpu", "SAMPLED noop");
   }
 
   @Test
@@ -78,6 +78,32 @@ class LoadBenchTest {
   void modeNamesAreCheckedAtStartUp() {
     assertThat(NodeListMode.parse("both")).containsExactly(NodeListMode.NAMES, NodeListMode.FULL);
     assertThat(NodeListMode.parse("full")).containsExactly(NodeListMode.FULL);
-    assertThatThrownBy(() -> NodeListMode.parse("all")).hasMessage("mode: expected names, full or both, got 'all'");
+    assertThat(NodeListMode.parse("sampled")).containsExactly(NodeListMode.SAMPLED);
+    assertThatThrownBy(() -> NodeListMode.parse("all"))
+        .hasMessage("mode: expected names, full, sampled or both, got 'all'");
+  }
+
+  /**
+   * kube-scheduler's numFeasibleNodesToFind with the adaptive percentage 50 − n/125, at least 5 %
+   * and at least 100 nodes: every node below 100; 100 of 150 (50 − 1 = 49 % is 73); 420 of 1,000
+   * (42 %); 500 of 5,000 (10 %); 500 of 10,000 (50 − 80 < 5, so 5 %).
+   */
+  @Test
+  void sampledModeSendsWhatKubeSchedulerWouldFind() {
+    assertThat(NodeListMode.feasibleNodesToFind(50)).isEqualTo(50);
+    assertThat(NodeListMode.feasibleNodesToFind(150)).isEqualTo(100);
+    assertThat(NodeListMode.feasibleNodesToFind(1_000)).isEqualTo(420);
+    assertThat(NodeListMode.feasibleNodesToFind(5_000)).isEqualTo(500);
+    assertThat(NodeListMode.feasibleNodesToFind(10_000)).isEqualTo(500);
+  }
+
+  @Test
+  void sampledCandidatesRotateThroughTheClusterWrappingAround() {
+    LoadDriver driver = new LoadDriver(java.net.URI.create("http://127.0.0.1:1"), null,
+        List.of("a", "b", "c", "d", "e"), 2, 10, pod -> {}, key -> {});
+
+    assertThat(driver.candidates()).containsExactly("a", "b");
+    assertThat(driver.candidates()).containsExactly("c", "d");
+    assertThat(driver.candidates()).containsExactly("e", "a");
   }
 }

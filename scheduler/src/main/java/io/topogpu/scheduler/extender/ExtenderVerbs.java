@@ -8,6 +8,7 @@ import io.topogpu.scheduler.metrics.ExtenderMetrics.Outcome;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,18 +148,18 @@ final class ExtenderVerbs {
     Set<String> feasible = new HashSet<>(response.feasible());
     List<String> names = request.nodeNames();
     List<Node> fullNodes = request.fullNodes().orElse(null);
-    List<String> passedNames = new ArrayList<>();
+    List<String> passedNames = new ArrayList<>(feasible.size());
     List<Node> passedNodes = new ArrayList<>();
-    Map<String, String> failed = new LinkedHashMap<>();
+    // sized for every rejection up front: thousands of nodes, no rehashing on the way
+    Map<String, String> failed = new LinkedHashMap<>(capacityFor(response.rejected().size()));
     Map<String, String> unresolvable = new LinkedHashMap<>();
-    Map<RejectionKey, Long> rejectionCounts = new LinkedHashMap<>();
+    Map<NodeRejection, long[]> rejectionCounts = new IdentityHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       String node = names.get(i);
       NodeRejection rejection = response.rejected().get(node);
       if (rejection != null) {
         (rejection.unresolvable() ? unresolvable : failed).put(node, rejection.message());
-        rejectionCounts.merge(
-            new RejectionKey(rejection.reason(), rejection.unresolvable()), 1L, Long::sum);
+        rejectionCounts.computeIfAbsent(rejection, r -> new long[1])[0]++;
       } else if (feasible.contains(node)) {
         passedNames.add(node);
         if (fullNodes != null) {
@@ -166,12 +167,19 @@ final class ExtenderVerbs {
         }
       }
     }
-    rejectionCounts.forEach(
-        (key, n) -> metrics.recordRejections(key.reason(), key.unresolvable(), n));
+    Map<RejectionKey, Long> byReason = new LinkedHashMap<>();
+    rejectionCounts.forEach((r, n) ->
+        byReason.merge(new RejectionKey(r.reason(), r.unresolvable()), n[0], Long::sum));
+    byReason.forEach((key, n) -> metrics.recordRejections(key.reason(), key.unresolvable(), n));
     return fullNodes != null
         ? new ExtenderFilterResult(
             new NodeListBuilder().withItems(passedNodes).build(), null, failed, unresolvable, "")
         : new ExtenderFilterResult(null, passedNames, failed, unresolvable, "");
+  }
+
+  /** A hash map capacity that holds {@code entries} without resizing. */
+  private static int capacityFor(int entries) {
+    return (int) Math.ceil(entries / 0.75) + 1;
   }
 
   private Optional<String> notReady() {

@@ -8,12 +8,14 @@ import io.topogpu.topology.model.Gpu;
 import io.topogpu.topology.model.MigInstance;
 import io.topogpu.topology.model.NodeTopology;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Immutable snapshot of one node and everything held on it: pods' assignments and reservations
@@ -28,6 +30,10 @@ import java.util.TreeMap;
  * <p>Invariant (checked by {@link #with}): no GPU is used beyond 1000 milli, no MIG instance is held
  * twice, and every held GPU index and MIG instance exists in the topology. On a node whose topology
  * is unknown holdings are kept unchecked, so they can be checked once the topology arrives.
+ *
+ * <p>Readers may attach facts they derive from a state to it ({@link #derived}): the state never
+ * changes, so such a fact stays true for the state's lifetime and is dropped with it when the ledger
+ * replaces the state.
  */
 public final class NodeState {
   /** Capacity of one GPU in milli-GPU. */
@@ -43,6 +49,11 @@ public final class NodeState {
   private final Map<Integer, String> migHolder;
   /** Healthy GPUs not in MIG mode; a function of the topology alone. */
   private final long placeableMask;
+  /** Most values {@link #derived} keeps per state; when full it forgets them all and starts over. */
+  public static final int MAX_DERIVED = 16;
+  private static final Object[] NOTHING_DERIVED = {};
+  /** Readers' derived values as key, value, key, value...; never changed, only replaced. */
+  private volatile Object[] derived = NOTHING_DERIVED;
 
   /** Accounts every holding from scratch (new topology, or a holder removed). */
   private NodeState(ClusterNode node, Map<String, Assignment> pods,
@@ -190,6 +201,46 @@ public final class NodeState {
   /** The same holdings on an updated node object; throws if they no longer fit its topology. */
   public NodeState onNode(ClusterNode updated) {
     return new NodeState(updated, pods, reservations, updated.topology().map(Shape::of).orElse(null));
+  }
+
+  /**
+   * The value {@code compute} gives for {@code key} on this state, computed once and kept with the
+   * state. For what a reader derives from this state alone plus what {@code key} stands for (a
+   * placement verdict for one kind of request): the key must stand for every other input, and the
+   * value must be immutable. Keys are compared by identity, so a reader passes one canonical key
+   * object per meaning (equal keys that are different objects only cost a recomputation).
+   *
+   * <p>At most {@value #MAX_DERIVED} values are kept: when that many are, the next new one
+   * replaces them all (keys that go stale, such as older workload versions, cannot pile up).
+   * Thread-safe without locks: the memo is an immutable array replaced whole, so readers scan a
+   * consistent copy; two writers racing may drop one of their values, which is then computed again
+   * when next asked. {@code compute} may itself call {@code derived} on this state.
+   */
+  @SuppressWarnings("unchecked")
+  public <V> V derived(Object key, Supplier<? extends V> compute) {
+    Object[] memo = derived;
+    for (int i = 0; i < memo.length; i += 2) {
+      if (memo[i] == key) {
+        return (V) memo[i + 1];
+      }
+    }
+    V value = compute.get();
+    Object[] next = memo.length >= 2 * MAX_DERIVED ? new Object[2] : Arrays.copyOf(memo, memo.length + 2);
+    next[next.length - 2] = key;
+    next[next.length - 1] = value;
+    derived = next;
+    return value;
+  }
+
+  /** Whether {@link #derived} holds a value for {@code key} (by identity); for tests. */
+  public boolean hasDerived(Object key) {
+    Object[] memo = derived;
+    for (int i = 0; i < memo.length; i += 2) {
+      if (memo[i] == key) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public ClusterNode node() {

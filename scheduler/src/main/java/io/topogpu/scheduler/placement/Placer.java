@@ -10,11 +10,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one entry point of placement: the extender, the simulator and the what-if command all call
- * it. Reads immutable {@link NodeState}s, never changes them; its only state is the GPU-set memo and
- * the learned {@link #workload()} (which callers feed), so for a given workload snapshot an evaluation
+ * it. Reads immutable {@link NodeState}s, never changes them; its only state is its memos and the
+ * learned {@link #workload()} (which callers feed), so for a given workload snapshot an evaluation
  * is a pure function of pod request and node state. Thread-safe.
  *
  * <p>{@link #evaluate}: a node whose topology is unknown is rejected (unresolvable: pods leaving
@@ -22,6 +23,11 @@ import java.util.Optional;
  * devices, and the policy's {@link Scorer} scores the node with the pod's devices held. {@link
  * #check} is the same verdict without the score (the extender's filter). {@link #rank} evaluates
  * every node and orders the feasible ones.
+ *
+ * <p>Answers are memoised on the node states ({@link Query}): node states are immutable and
+ * between two pods only the nodes that gained or lost a pod change, so asking about thousands of
+ * nodes is mostly thousands of lookups. {@code PlacerMemoTest} pins that a memoised answer always
+ * equals the fresh one ({@code evaluateNow}, {@code checkNow}).
  */
 public final class Placer {
   private final Policy policy;
@@ -29,16 +35,28 @@ public final class Placer {
   private final Scorer scorer;
   private final WorkloadMix workload;
   private final Map<Class<? extends GpuRequest>, Fit<? extends GpuRequest>> fits;
+  /** Most distinct rejections {@link #shared} keeps. */
+  static final int MAX_SHARED = 4096;
+  /** One instance per distinct rejection verdict ({@link #shared}). */
+  private final ConcurrentHashMap<Rejection, Optional<Rejection>> sharedVerdicts = new ConcurrentHashMap<>();
+  /** Whether a weighted score term reads the learned workload (scores then depend on its version). */
+  private final boolean readsWorkload;
 
   public Placer(Policy policy) {
+    this(policy, new WorkloadMix());
+  }
+
+  /** A placer whose {@code expected-fragmentation} term measures against {@code workload}. */
+  public Placer(Policy policy, WorkloadMix workload) {
     this.policy = policy;
     this.chooser = new GpuSetChooser(policy.gpuSetCacheEntries());
-    this.workload = new WorkloadMix();
+    this.workload = workload;
     this.scorer = new Scorer(policy, Policy.terms(workload));
     this.fits = Map.of(
         GpuRequest.WholeGpus.class, new WholeGpuFit(chooser),
         GpuRequest.MigInstances.class, new MigFit(),
         GpuRequest.GpuShare.class, new ShareFit(chooser));
+    this.readsWorkload = policy.weights().get(ExpectedFragmentation.NAME) > 0;
   }
 
   public Policy policy() {
@@ -62,19 +80,15 @@ public final class Placer {
   /**
    * Whether {@code node} can take {@code pod}, which devices it would get and the node's score.
    * To let a gang member use its gang's reservation, pass {@code node.withoutReservation(owner)}.
+   * Memoised on the node state, as every {@link Query} answer; to ask about many nodes, use
+   * {@link #query}.
    *
    * @throws IllegalArgumentException when the pod requests no managed resource
+   * @throws io.topogpu.scheduler.ledger.AllocationConflict when the pod already holds devices on
+   *     {@code node} (pass {@code node.without(pod.key())} to evaluate it as if moved)
    */
   public NodeEvaluation evaluate(PodInfo pod, NodeState node) {
-    GpuRequest request = managedRequest(pod);
-    Fit.Result r = fit(request, pod, node);
-    if (r.rejection().isPresent()) {
-      return NodeEvaluation.rejected(node.name(), r.rejection().get());
-    }
-    Assignment a = r.assignment().orElseThrow();
-    NodeState after = node.with(pod.key(), a);
-    ScoreContext c = new ScoreContext(pod, request, node, after, a, r.chosen(), r.ideal());
-    return NodeEvaluation.feasible(a, r.chosen(), scorer.score(c));
+    return query(pod).evaluate(node);
   }
 
   /**
@@ -85,19 +99,147 @@ public final class Placer {
    * @throws IllegalArgumentException when the pod requests no managed resource
    */
   public Optional<Rejection> check(PodInfo pod, NodeState node) {
-    GpuRequest request = managedRequest(pod);
+    return query(pod).check(node);
+  }
+
+  /**
+   * {@link #evaluate} and {@link #check} of one pod, for asking about many nodes: what identifies
+   * the pod's kind of request is resolved once, so each node costs a memo lookup on its state
+   * ({@link NodeState#derived}) unless that state has not been asked about this kind yet.
+   *
+   * @throws IllegalArgumentException when the pod requests no managed resource
+   */
+  public Query query(PodInfo pod) {
+    return new Query(pod, managedRequest(pod));
+  }
+
+  /**
+   * The memoised verdicts on one pod. The same kind of request on the same node state gets the
+   * same answer whatever the pod is called, so answers are kept on the state under a canonical
+   * {@link Verdict} key; a pod that already holds devices on a node is evaluated afresh there (and
+   * fails, see {@link #evaluate}). Not thread-safe: one per request.
+   */
+  public final class Query {
+    private final PodInfo pod;
+    private final GpuRequest request;
+    private final String podKey;
+    private final Verdict checkKey;
+    private Verdict evaluateKey;
+
+    private Query(PodInfo pod, GpuRequest request) {
+      this.pod = pod;
+      this.request = request;
+      this.podKey = pod.key();
+      this.checkKey = canonical(new Verdict(false, request, pod.placement().linkConstraint(),
+          Optional.empty(), 0));
+    }
+
+    /** {@link Placer#check} of this pod on {@code node}. */
+    public Optional<Rejection> check(NodeState node) {
+      return node.derived(checkKey, () -> checkNow(request, checkKey.constraint(), node));
+    }
+
+    /** {@link Placer#evaluate} of this pod on {@code node}. */
+    public NodeEvaluation evaluate(NodeState node) {
+      if (!node.pods().isEmpty() && node.pods().containsKey(podKey)) {
+        return evaluateNow(pod, request, node);
+      }
+      long version = workloadVersion(request);
+      Verdict key = evaluateKey;
+      if (key == null || key.workloadVersion() != version) {
+        key = canonical(new Verdict(true, request, pod.placement().linkConstraint(),
+            pod.placement().preferred(), version));
+        evaluateKey = key;
+      }
+      return node.derived(key, () -> evaluateNow(pod, request, node));
+    }
+  }
+
+  /** {@link #evaluate} without the memo: the reference the memo must always agree with. */
+  NodeEvaluation evaluateNow(PodInfo pod, GpuRequest request, NodeState node) {
+    Fit.Result r = fit(request, pod, node);
+    if (r.rejection().isPresent()) {
+      return NodeEvaluation.rejected(node.name(), r.rejection().get());
+    }
+    Assignment a = r.assignment().orElseThrow();
+    NodeState after = node.with(pod.key(), a);
+    ScoreContext c = new ScoreContext(pod, request, node, after, a, r.chosen(), r.ideal());
+    return NodeEvaluation.feasible(a, r.chosen(), scorer.score(c));
+  }
+
+  /** {@link #check} without the memo. */
+  Optional<Rejection> checkNow(GpuRequest request, LinkConstraint constraint, NodeState node) {
     if (node.topology().isEmpty()) {
       return Optional.of(topologyUnknown(node));
     }
-    return fits(request).reject(request, pod.placement().linkConstraint(), node);
+    return shared(fits(request).reject(request, constraint, node));
+  }
+
+  /**
+   * One instance per distinct verdict: thousands of nodes share a handful of rejections, so the
+   * memoised verdicts point at a few objects instead of one copy per node (less memory, and
+   * readers such as the extender's wire conversion meet the same few objects over and over).
+   * Bounded: past {@value #MAX_SHARED} distinct verdicts new ones are returned as they are.
+   */
+  private Optional<Rejection> shared(Optional<Rejection> verdict) {
+    if (verdict.isEmpty()) {
+      return verdict;
+    }
+    Optional<Rejection> known = sharedVerdicts.get(verdict.get());
+    if (known != null) {
+      return known;
+    }
+    if (sharedVerdicts.size() >= MAX_SHARED) {
+      return verdict;
+    }
+    Optional<Rejection> raced = sharedVerdicts.putIfAbsent(verdict.get(), verdict);
+    return raced == null ? verdict : raced;
+  }
+
+  /**
+   * Everything a verdict depends on besides the node state and this placer, and nothing else
+   * (never the pod's name, so every pod of a kind shares it): whether it is a scored evaluation or
+   * a filter check, what {@link Fit} and the score terms read from the pod (request, required link
+   * level, preferred level), and the version of the learned workload for scores that read it (0
+   * when none does). Each placer hands out one canonical instance per value ({@link #canonical}),
+   * the identity {@link NodeState#derived} compares, so two placers never share answers.
+   *
+   * <p>A workload refresh while an evaluation runs may leave a score of the newer workload under
+   * the older version; only calls that read the older version before the refresh, i.e. calls
+   * concurrent with it, can see that entry, and unmemoised they could have scored against either.
+   */
+  private record Verdict(boolean scored, GpuRequest request, LinkConstraint constraint,
+      Optional<String> preferred, long workloadVersion) {}
+
+  /** Most canonical keys kept; when full the table starts over (old keys only miss the memo). */
+  static final int MAX_VERDICT_KEYS = 1024;
+  private final ConcurrentHashMap<Verdict, Verdict> verdictKeys = new ConcurrentHashMap<>();
+
+  private Verdict canonical(Verdict key) {
+    Verdict known = verdictKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (verdictKeys.size() >= MAX_VERDICT_KEYS) {
+      verdictKeys.clear();
+    }
+    Verdict raced = verdictKeys.putIfAbsent(key, key);
+    return raced == null ? key : raced;
+  }
+
+  /** The workload version scores of {@code request} depend on; 0 when no weighted term reads it. */
+  private long workloadVersion(GpuRequest request) {
+    return readsWorkload && !(request instanceof GpuRequest.MigInstances)
+        ? workload.snapshot().version() : 0;
   }
 
   /** Evaluates every node; feasible ones ranked best first. */
   public Decision rank(PodInfo pod, Collection<NodeState> nodes) {
     List<NodeEvaluation> feasible = new ArrayList<>();
     List<NodeEvaluation> rejected = new ArrayList<>();
+    Query query = query(pod);
     for (NodeState n : nodes) {
-      NodeEvaluation e = evaluate(pod, n);
+      NodeEvaluation e = query.evaluate(n);
       (e.feasible() ? feasible : rejected).add(e);
     }
     return new Decision(pod.key(), feasible, rejected);

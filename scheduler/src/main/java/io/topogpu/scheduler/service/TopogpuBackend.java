@@ -25,7 +25,7 @@ import io.topogpu.scheduler.state.Claim;
 import io.topogpu.scheduler.state.ClusterState;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * pods may have been bound since): {@link ClusterState#claim} evaluates and holds the devices in
  * one atomic step, then the binder writes; if it fails the claim is rolled back. A retried bind for
  * a pod that already holds devices on that node succeeds without new writes; two binds of the same
- * pod at once are refused for the second.
+ * pod at once are refused for the second. Every pod bound with devices is counted once in the
+ * placer's learned workload ({@code placer.workload().observe}), which the {@code
+ * expected-fragmentation} score term measures against.
  */
 public final class TopogpuBackend implements ExtenderBackend {
   private static final Logger log = LoggerFactory.getLogger(TopogpuBackend.class);
@@ -111,9 +113,10 @@ public final class TopogpuBackend implements ExtenderBackend {
       return gang.get();
     }
     List<String> feasible = new ArrayList<>();
-    Map<String, NodeRejection> rejected = new LinkedHashMap<>();
+    Map<String, NodeRejection> rejected = new HashMap<>(2 * request.nodeNames().size());
     WireRejections wire = new WireRejections();
-    String key = pod.key();
+    Mover mover = new Mover(pod);
+    Placer.Query query = placer.query(pod);
     for (String name : request.nodeNames()) {
       Optional<NodeState> node = state.node(name);
       if (node.isEmpty()) {
@@ -125,7 +128,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         rejected.put(name, wire.of(held.get()));
         continue;
       }
-      Optional<Rejection> no = placer.check(pod, node.get().without(key));
+      Optional<Rejection> no = query.check(mover.without(node.get()));
       if (no.isEmpty()) {
         feasible.add(name);
       } else {
@@ -139,18 +142,41 @@ public final class TopogpuBackend implements ExtenderBackend {
   public List<HostPriority> prioritize(FilterRequest request) {
     PodInfo pod = decode(request.pod());
     List<HostPriority> scores = new ArrayList<>(request.nodeNames().size());
-    String key = pod.key();
-    for (String name : request.nodeNames()) {
-      if (!pod.managed()) {
+    if (!pod.managed()) {
+      for (String name : request.nodeNames()) {
         scores.add(new HostPriority(name, HostPriority.MIN_SCORE));
-        continue;
       }
+      return scores;
+    }
+    Mover mover = new Mover(pod);
+    Placer.Query query = placer.query(pod);
+    for (String name : request.nodeNames()) {
       Optional<NodeState> node = state.node(name);
       if (node.isPresent()) {
-        scores.add(new HostPriority(name, placer.evaluate(pod, node.get().without(key)).points()));
+        scores.add(new HostPriority(name, query.evaluate(mover.without(node.get())).points()));
       }
     }
     return scores;
+  }
+
+  /**
+   * Filter and prioritize judge a pod as if it held nothing yet ({@code node.without(pod)}): a
+   * pod asked about again (a retried bind, a pod moved by a rescheduling) is not in its own way.
+   * The ledger knows the one node where the pod holds devices, if any, so every other node's
+   * state is used as it is, which keeps its memoised verdicts ({@link NodeState#derived}).
+   */
+  private final class Mover {
+    private final String key;
+    private final String heldOn;
+
+    Mover(PodInfo pod) {
+      this.key = pod.key();
+      this.heldOn = state.holding(key).map(Assignment::node).orElse(null);
+    }
+
+    NodeState without(NodeState node) {
+      return heldOn != null && heldOn.equals(node.name()) ? node.without(key) : node;
+    }
   }
 
   @Override
@@ -203,6 +229,8 @@ public final class TopogpuBackend implements ExtenderBackend {
     BindResponse response = write(pod, node, Optional.of(granted));
     if (response.error().isPresent()) {
       state.release(pod.key(), granted);
+    } else {
+      placer.workload().observe(pod.request().orElseThrow());
     }
     return response;
   }
@@ -255,16 +283,23 @@ public final class TopogpuBackend implements ExtenderBackend {
   /**
    * Wire forms of the rejections of one filter call, each distinct (code, reason, resolvable)
    * converted once: thousands of rejected nodes share a handful of causes, and the wire form
-   * carries no node-specific detail.
+   * carries no node-specific detail. Looked up by identity first: the placer hands out one shared
+   * instance per distinct rejection, so most nodes' rejections are the same few objects.
    */
   private static final class WireRejections {
     private record Cause(String code, String reason, boolean resolvable) {}
 
     private final Map<Cause, NodeRejection> converted = new HashMap<>();
+    private final Map<Rejection, NodeRejection> seen = new IdentityHashMap<>();
 
     NodeRejection of(Rejection r) {
-      return converted.computeIfAbsent(
-          new Cause(r.code(), r.reason(), r.resolvable()), c -> toWire(r));
+      NodeRejection known = seen.get(r);
+      if (known == null) {
+        known = converted.computeIfAbsent(
+            new Cause(r.code(), r.reason(), r.resolvable()), c -> toWire(r));
+        seen.put(r, known);
+      }
+      return known;
     }
   }
 

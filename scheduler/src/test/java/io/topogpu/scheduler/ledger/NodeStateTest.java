@@ -57,6 +57,38 @@ class NodeStateTest {
   }
 
   @Test
+  void aDerivedValueIsComputedOnceAndKeptWithTheState() {
+    NodeState state = MakeNode.named("n").shape("dgx-a100-8gpu-nv12").busy(0).state();
+    List<String> computed = new ArrayList<>();
+
+    String first = state.derived("k", () -> { computed.add("k"); return "v1"; });
+    String second = state.derived("k", () -> { computed.add("k"); return "v2"; });
+
+    assertThat(first).isEqualTo("v1");
+    assertThat(second).isEqualTo("v1");
+    assertThat(computed).containsExactly("k");
+    assertThat(state.without("default/not-here")).as("same state, same memo").isSameAs(state);
+    assertThat(state.with("default/p", Assignment.whole("n", List.of(1), List.of("")))
+        .hasDerived("k")).as("a changed state starts empty").isFalse();
+  }
+
+  @Test
+  void theDerivedMemoIsBoundedAndStartsOverWhenFull() {
+    NodeState state = MakeNode.named("n").shape("dgx-a100-8gpu-nv12").state();
+    for (int i = 0; i < NodeState.MAX_DERIVED; i++) {
+      int v = i;
+      state.derived(i, () -> v);
+    }
+    assertThat(state.hasDerived(0)).isTrue();
+    assertThat(state.hasDerived(NodeState.MAX_DERIVED - 1)).isTrue();
+
+    assertThat(state.<Integer>derived("one more", () -> -1)).isEqualTo(-1);
+
+    assertThat(state.hasDerived(0)).isFalse();
+    assertThat(state.hasDerived("one more")).isTrue();
+  }
+
+  @Test
   void placeableMaskLeavesOutMigAndUnhealthyGpus() {
     NodeState s = MakeNode.named("n").topology(MIXED).state();
     assertThat(s.placeableMask()).isEqualTo(0b0111_1100L);

@@ -67,7 +67,7 @@ class PlacerCheckTest {
     return pods;
   }
 
-  private static List<NodeState> randomNodes(Random random, int n) {
+  static List<NodeState> randomNodes(Random random, int n) {
     NodeTopology mig = MakeTopology.gpus(4).nvswitch(12)
         .mig(0, PlacerTest.balanced("a")).mig(1, PlacerTest.balanced("b")).build();
     List<NodeState> nodes = new ArrayList<>();

@@ -15,8 +15,10 @@ import io.topogpu.scheduler.extender.ExtenderServerOptions;
 import io.topogpu.scheduler.kube.KubeObjects;
 import io.topogpu.scheduler.kube.Snapshot;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.topogpu.scheduler.model.GpuRequest;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
+import io.topogpu.scheduler.placement.WorkloadMix;
 import io.topogpu.scheduler.state.ClusterState;
 import io.topogpu.scheduler.state.SnapshotSource;
 import io.topogpu.scheduler.testing.MakeNode;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * what placement cannot decide, and the server still serving afterwards.
  */
 class TopogpuBackendTest {
-  private final Placer placer = new Placer(Policy.defaults());
+  /** Its learned workload refreshes on every observation, so each one is visible. */
+  private final Placer placer = new Placer(Policy.defaults(), new WorkloadMix(1));
   private final ClusterState state = new ClusterState(placer::attribute);
   private final RecordingBinder binder = new RecordingBinder();
   private ExtenderServer server;
@@ -50,11 +53,21 @@ class TopogpuBackendTest {
     final List<BindTarget> writes = new ArrayList<>();
 
     @Override
-    public synchronized void bind(BindTarget target) {
+    public Prepared prepare(BindTarget target) {
+      return Prepared.READY;
+    }
+
+    @Override
+    public synchronized void commit(BindTarget target) {
       if (target.name().startsWith("fail-")) {
         throw new BindException("binding pod " + target.key() + " failed (HTTP 403): forbidden");
       }
       writes.add(target);
+    }
+
+    @Override
+    public boolean undo(BindTarget target, String why) {
+      return false;
     }
   }
 
@@ -158,6 +171,26 @@ class TopogpuBackendTest {
     Pod impostor = new PodBuilder(pod).editMetadata().withUid("uid-other").endMetadata().build();
     assertThat(driver.bind(impostor, "dgx").error())
         .isEqualTo("pod default/train has UID uid-train, the bind is for UID uid-other");
+  }
+
+  @Test
+  @DisplayName("each pod bound with devices is observed once in the learned workload; failed binds,"
+      + " retried binds and pods without GPUs are not")
+  void bindsFeedTheLearnedWorkload() {
+    assertThat(placer.workload().snapshot().empty()).isTrue();
+    Pod two = created("two", Keys.RESOURCE_GPU, 2);
+    driver.schedule(two, List.of("dgx"));
+    driver.bind(two, "dgx");
+    driver.schedule(created("one", Keys.RESOURCE_GPU, 1), List.of("dgx"));
+    driver.schedule(created("fail-four", Keys.RESOURCE_GPU, 4), List.of("dgx"));
+    driver.schedule(created("web", "cpu", 1), List.of("dgx"));
+
+    // the mix publishes on every observation: one version per observed pod
+    assertThat(placer.workload().snapshot().version()).isEqualTo(2);
+    assertThat(placer.workload().snapshot().kinds()).containsExactly(
+        new WorkloadMix.Kind(new GpuRequest.WholeGpus(2), 0.5),
+        new WorkloadMix.Kind(new GpuRequest.WholeGpus(1), 0.5));
+    assertThat(binder.writes).extracting(BindTarget::name).containsExactly("two", "one", "web");
   }
 
   @Test
