@@ -1,5 +1,6 @@
 package io.topogpu.benchmarks.cli;
 
+import io.topogpu.benchmarks.sim.Seeds;
 import io.topogpu.benchmarks.workload.GangTraces;
 import io.topogpu.benchmarks.workload.Variant;
 import io.topogpu.benchmarks.workload.WorkloadCharts;
@@ -7,6 +8,7 @@ import io.topogpu.benchmarks.workload.WorkloadExperiment;
 import io.topogpu.benchmarks.workload.WorkloadPolicies;
 import io.topogpu.benchmarks.workload.WorkloadReport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +38,17 @@ final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--load", defaultValue = "0.9", description = "Target offered load when sizing the cluster (default: ${DEFAULT-VALUE}).")
   double load;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed: job archetypes and kube-scheduler tie-breaks (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = {"--seeds", "--seed"}, defaultValue = "1",
+      description = "Seeds, e.g. 1,2,3 or 1-3: job archetypes and kube-scheduler tie-breaks (default: ${DEFAULT-VALUE}).")
+  String seeds;
 
-  @Option(names = "--policies", split = ",", description = "Policies (default: all of k8s-default,k8s-mostallocated,topogpu,topogpu-gang).")
+  @Option(names = "--starvation-minutes",
+      description = "Minutes a gang waits before topogpu-gang holds a domain for it (default: the extender's, 10).")
+  Double starvationMinutes;
+
+  @Option(names = "--policies", split = ",",
+      description = "Policies (default: k8s-default,k8s-mostallocated,topogpu,topogpu-gang; diagnostics: "
+          + "topogpu-gang-nohold, topogpu-nolink).")
   List<String> policies;
 
   @Option(names = "--no-sensitivity", description = "Only the default locality model (no halved/doubled factors).")
@@ -60,9 +69,14 @@ final class WorkloadCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown trace '" + trace + "'; known traces: " + String.join(", ", GangTraces.names()));
     }
     List<Variant> variants = quick || noSensitivity ? List.of(Variant.DEFAULT) : Variant.SENSITIVITY;
+    if (starvationMinutes != null && !(starvationMinutes > 0)) {
+      throw new IllegalArgumentException("--starvation-minutes: must be positive, got " + starvationMinutes);
+    }
+    Duration starvation = starvationMinutes == null ? WorkloadPolicies.DEFAULT_STARVATION_AFTER
+        : Duration.ofMillis(Math.round(starvationMinutes * 60_000));
     WorkloadExperiment.Config config = new WorkloadExperiment.Config(traces, trace,
-        jobs != null ? jobs : quick ? QUICK_JOBS : 2000, nodes != null ? nodes : 0, load, seed,
-        policies != null ? policies : WorkloadPolicies.names(), variants,
+        jobs != null ? jobs : quick ? QUICK_JOBS : 2000, nodes != null ? nodes : 0, load, Seeds.parse(seeds),
+        starvation, policies != null ? policies : WorkloadPolicies.MAIN, variants,
         threads != null ? threads : Runtime.getRuntime().availableProcessors());
     long started = System.nanoTime();
     WorkloadExperiment experiment = new WorkloadExperiment(config);

@@ -21,7 +21,8 @@ import java.util.Optional;
  * topogpu with gangs: the scheduler module's own {@link GangPlanner} (the code the extender runs) with
  * the default tier configuration, so the simulated nodes' {@code network.topology.nvidia.com/leaf|spine|core}
  * labels are read exactly as in a cluster. The planner searches node, then each tier, then the cluster,
- * tightest first; a rejection means the job waits.
+ * tightest first; a rejection means the job waits. The starvation hold's target is the planner's own
+ * {@link GangPlanner#holdTarget}, as the extender's {@code GangCoordinator} asks it.
  */
 public final class TopogpuGangStarter implements GangStarter {
   private final GangPlanner planner =
@@ -32,13 +33,21 @@ public final class TopogpuGangStarter implements GangStarter {
     if (!PodSlot.mayFit(pods, nodes)) {
       return Optional.empty();
     }
-    List<PodInfo> members = pods.stream().map(p -> TopogpuPlacer.pod(p.key(), p.gpus())).toList();
-    GangRequest request = GangRequest.of(
-        new GangIdentity(TopogpuPlacer.NAMESPACE, job, pods.size(), GangSource.TOPOGPU), members);
+    GangRequest request = request(job, pods);
     GangPlanResult result = planner.plan(request, nodes);
     if (result instanceof GangPlacement placed) {
-      return Optional.of(members.stream().map(m -> placed.assignments().get(m.key())).toList());
+      return Optional.of(request.members().stream().map(m -> placed.assignments().get(m.key())).toList());
     }
     return Optional.empty();
+  }
+
+  @Override
+  public Optional<List<String>> holdTarget(String job, List<PodSlot> pods, Collection<NodeState> nodes) {
+    return planner.holdTarget(request(job, pods), nodes);
+  }
+
+  private static GangRequest request(String job, List<PodSlot> pods) {
+    List<PodInfo> members = pods.stream().map(p -> TopogpuPlacer.pod(p.key(), p.gpus())).toList();
+    return GangRequest.of(new GangIdentity(TopogpuPlacer.NAMESPACE, job, pods.size(), GangSource.TOPOGPU), members);
   }
 }

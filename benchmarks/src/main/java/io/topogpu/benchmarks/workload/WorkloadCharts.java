@@ -15,8 +15,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * PNG charts of the default-model runs: the CDF of queueing delay per policy, and per policy the
- * placement-quality shares (best GPU set, one leaf) next to the mean slowdown.
+ * PNG charts of the default-model runs of the first seed: the CDF of queueing delay per policy, and per
+ * policy the placement-quality shares (best GPU set, one leaf) next to the mean slowdown.
  */
 public final class WorkloadCharts {
   private static final int WIDTH = 800;
@@ -26,15 +26,17 @@ public final class WorkloadCharts {
 
   public static List<Path> write(Path out, String trace, List<WorkloadExperiment.Outcome> outcomes) {
     System.setProperty("java.awt.headless", "true");
-    List<WorkloadExperiment.Outcome> runs = outcomes.stream().filter(o -> o.variant() == Variant.DEFAULT).toList();
+    long seed = outcomes.isEmpty() ? 0 : outcomes.get(0).seed();
+    List<WorkloadExperiment.Outcome> runs = outcomes.stream()
+        .filter(o -> o.variant() == Variant.DEFAULT && o.seed() == seed).toList();
     List<Path> written = new ArrayList<>();
     try {
       Files.createDirectories(out);
       Path cdf = out.resolve("wait-cdf-" + trace + ".png");
-      BitmapEncoder.saveBitmap(waitCdf(trace, runs), cdf.toString(), BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(waitCdf(trace + ", seed " + seed, runs), cdf.toString(), BitmapEncoder.BitmapFormat.PNG);
       written.add(cdf);
       Path bars = out.resolve("placement-" + trace + ".png");
-      BitmapEncoder.saveBitmap(placementBars(trace, runs), bars.toString(), BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(placementBars(trace + ", seed " + seed, runs), bars.toString(), BitmapEncoder.BitmapFormat.PNG);
       written.add(bars);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write charts to " + out, e);

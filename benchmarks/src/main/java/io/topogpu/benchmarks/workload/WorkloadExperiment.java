@@ -3,6 +3,7 @@ package io.topogpu.benchmarks.workload;
 import io.topogpu.benchmarks.sim.ProgressBar;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,17 +13,34 @@ import java.util.concurrent.Future;
 
 /**
  * One command's worth of runs: a trace window on a cluster built for it, every policy × every model
- * variant, in parallel. Cluster size, unless given: the window's offered load Σ GPUs × duration / (last
+ * variant × every seed, in parallel. The seed draws each job's archetype (so every policy's slowdowns)
+ * and kube-scheduler's random tie-breaks; the trace window and the cluster do not depend on it. Cluster size, unless given: the window's offered load Σ GPUs × duration / (last
  * submit − first submit), divided by the mix's mean GPUs per node × {@code load}, clamped to 8 ..
  * the network map's host count.
  */
 public final class WorkloadExperiment {
-  /** What to run. {@code nodes} ≤ 0 means "size from the offered load". */
-  public record Config(Path traces, String trace, int jobs, int nodes, double load, long seed,
-      List<String> policies, List<Variant> variants, int threads) {}
+  /**
+   * What to run. {@code nodes} ≤ 0 means "size from the offered load"; {@code starvationAfter} is the
+   * gang policies' hold threshold.
+   */
+  public record Config(Path traces, String trace, int jobs, int nodes, double load, List<Long> seeds,
+      Duration starvationAfter, List<String> policies, List<Variant> variants, int threads) {
+    public Config {
+      seeds = List.copyOf(seeds);
+      if (seeds.isEmpty()) {
+        throw new IllegalArgumentException("seeds: give at least one seed");
+      }
+      if (seeds.stream().distinct().count() != seeds.size()) {
+        throw new IllegalArgumentException("seeds: " + seeds + " repeats a seed");
+      }
+      if (starvationAfter.isNegative() || starvationAfter.isZero()) {
+        throw new IllegalArgumentException("starvationAfter: must be positive, got " + starvationAfter);
+      }
+    }
+  }
 
-  /** One (variant, policy) run and its metrics. */
-  public record Outcome(Variant variant, RunResult run, WorkloadMetrics metrics) {}
+  /** One (variant, seed, policy) run and its metrics. */
+  public record Outcome(Variant variant, long seed, RunResult run, WorkloadMetrics metrics) {}
 
   private final Config config;
   private final GangTrace trace;
@@ -68,19 +86,21 @@ public final class WorkloadExperiment {
 
   public List<Outcome> run(PrintStream progress) {
     ProgressBar bar = new ProgressBar(progress, "job arrivals",
-        trace.jobs().size() * config.policies().size() * config.variants().size());
+        trace.jobs().size() * config.policies().size() * config.variants().size() * config.seeds().size());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.threads()));
     try {
       List<Future<Outcome>> futures = new ArrayList<>();
       for (Variant v : config.variants()) {
         WorkloadSimulator sim = new WorkloadSimulator(cluster, v.apply(LocalityModel.DEFAULT));
-        for (String p : config.policies()) {
-          WorkloadPolicies.Entry policy = WorkloadPolicies.require(p);
-          String label = p + " / " + v.name();
-          futures.add(pool.submit(() -> {
-            RunResult r = sim.run(trace.jobs(), policy, config.seed(), i -> bar.step(label));
-            return new Outcome(v, r, WorkloadMetrics.of(r));
-          }));
+        for (long seed : config.seeds()) {
+          for (String p : config.policies()) {
+            WorkloadPolicies.Entry policy = WorkloadPolicies.require(p);
+            String label = p + " / " + v.name() + " / seed " + seed;
+            futures.add(pool.submit(() -> {
+              RunResult r = sim.run(trace.jobs(), policy, seed, config.starvationAfter(), i -> bar.step(label));
+              return new Outcome(v, seed, r, WorkloadMetrics.of(r));
+            }));
+          }
         }
       }
       List<Outcome> out = new ArrayList<>();

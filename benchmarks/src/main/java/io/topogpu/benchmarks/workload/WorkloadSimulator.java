@@ -3,7 +3,9 @@ package io.topogpu.benchmarks.workload;
 import io.topogpu.scheduler.ledger.Ledger;
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.Assignment;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,14 @@ import java.util.function.IntConsumer;
  * its started pods hold their GPUs idle meanwhile. Gang policies queue jobs and start all pods of a job at
  * once or none. A started job runs for duration × slowdown (locality model, fixed at start), then
  * releases everything.
+ *
+ * <p>Gang policies with a starvation threshold also apply the extender's starvation hold
+ * ({@link StarvationHold}): the oldest gang rejected and waiting longer than the threshold gets its target
+ * domain closed to every other job until it starts. Only jobs of two or more pods count as gangs there, as
+ * in the extender, where a lone pod has no gang identity; single-pod jobs are kept off held nodes too.
+ * Each waiting gang's threshold crossing is an event of its own, so the pass that may take the hold runs
+ * at that instant, as the extender's periodic check would; the crossing of a gang that has already
+ * started is dropped (it neither runs a pass nor extends the run).
  *
  * <p>GPUs are booked in the scheduler's own {@link Ledger}, which refuses any GPU held twice; after every
  * event the run also checks every node's holders and records the most holders any GPU ever had (must be 1).
@@ -51,12 +61,23 @@ public final class WorkloadSimulator {
     return out;
   }
 
-  /** Runs the policy over {@code jobs}; {@code onArrival} is told the index of each job as it arrives. */
+  /** {@link #run(List, WorkloadPolicies.Entry, long, Duration, IntConsumer)} at the extender's threshold. */
   public RunResult run(List<GangJob> jobs, WorkloadPolicies.Entry policy, long seed, IntConsumer onArrival) {
-    return new Run(jobs, policy, seed, onArrival).execute();
+    return run(jobs, policy, seed, WorkloadPolicies.DEFAULT_STARVATION_AFTER, onArrival);
   }
 
-  private record Event(double time, long seq, boolean arrival, int job) {}
+  /**
+   * Runs the policy over {@code jobs}; {@code starvationAfter} is the hold threshold of gang policies that
+   * hold; {@code onArrival} is told the index of each job as it arrives.
+   */
+  public RunResult run(List<GangJob> jobs, WorkloadPolicies.Entry policy, long seed, Duration starvationAfter,
+      IntConsumer onArrival) {
+    return new Run(jobs, policy, seed, starvationAfter, onArrival).execute();
+  }
+
+  private enum Kind { ARRIVAL, END, STARVING }
+
+  private record Event(double time, long seq, Kind kind, int job) {}
 
   /** Mutable state of one job during a run. */
   private static final class JobRun {
@@ -69,6 +90,7 @@ public final class WorkloadSimulator {
     double end = -1;
     double slowdown;
     double idle;
+    boolean rejectedOnce;
     JobOutcome.Status status = JobOutcome.Status.QUEUED;
     String reason = "";
 
@@ -99,6 +121,7 @@ public final class WorkloadSimulator {
     final Ledger ledger = new Ledger();
     final TreeMap<String, NodeState> view = new TreeMap<>();
     final WorkloadPolicies.Strategy strategy;
+    final StarvationHold hold;
     final List<JobRun> runs = new ArrayList<>();
     final PriorityQueue<Event> events = new PriorityQueue<>(
         Comparator.comparingDouble(Event::time).thenComparingLong(Event::seq));
@@ -110,25 +133,38 @@ public final class WorkloadSimulator {
     final int largestNode;
     final int totalGpus;
 
-    Run(List<GangJob> jobs, WorkloadPolicies.Entry policy, long seed, IntConsumer onArrival) {
+    Run(List<GangJob> jobs, WorkloadPolicies.Entry policy, long seed, Duration starvationAfter,
+        IntConsumer onArrival) {
       this.policy = policy;
       this.onArrival = onArrival;
       List<Archetype> kinds = archetypes(jobs.size(), seed);
       for (int i = 0; i < jobs.size(); i++) {
         runs.add(new JobRun(i, jobs.get(i), kinds.get(i)));
-        events.add(new Event(jobs.get(i).submit(), seq++, true, i));
+        events.add(new Event(jobs.get(i).submit(), seq++, Kind.ARRIVAL, i));
       }
       nodes.forEach(n -> ledger.putNode(n.node()));
       ledger.nodes().forEach(s -> view.put(s.name(), s));
       SplittableRandom random = new SplittableRandom(seed).split();
-      this.strategy = policy.strategy().apply(new WorkloadPolicies.Context(random, new DevicePluginAllocator()));
+      this.strategy = policy.strategy().apply(
+          new WorkloadPolicies.Context(random, new DevicePluginAllocator(), starvationAfter));
+      this.hold = strategy instanceof WorkloadPolicies.AllOrNothing g && g.starvationAfter().isPresent()
+          ? new StarvationHold(g.starvationAfter().get().toMillis() / 1000.0) : null;
       this.largestNode = nodes.stream().mapToInt(SimNode::gpus).max().orElse(0);
       this.totalGpus = nodes.stream().mapToInt(SimNode::gpus).sum();
     }
 
     RunResult execute() {
       while (!events.isEmpty()) {
-        now = events.peek().time();
+        Event head = events.peek();
+        if (head.kind() == Kind.STARVING && runs.get(head.job()).start >= 0) {
+          events.poll();
+          continue;
+        }
+        double next = head.time();
+        if (hold != null) {
+          hold.account(next - now, view.values());
+        }
+        now = next;
         while (!events.isEmpty() && events.peek().time() == now) {
           handle(events.poll());
         }
@@ -136,12 +172,16 @@ public final class WorkloadSimulator {
         checkHolders();
       }
       List<JobOutcome> outcomes = runs.stream().map(this::outcome).toList();
-      return new RunResult(policy.name(), outcomes, totalGpus, now, maxHolders);
+      return new RunResult(policy.name(), outcomes, totalGpus, now, maxHolders,
+          hold == null ? 0 : hold.taken(), hold == null ? 0 : hold.keptFreeGpuSeconds() / 3600);
     }
 
     void handle(Event e) {
       JobRun r = runs.get(e.job());
-      if (!e.arrival()) {
+      if (e.kind() == Kind.STARVING) {
+        return; // the pass after this instant's events may take the hold
+      }
+      if (e.kind() == Kind.END) {
         for (int p = 0; p < r.placed.length; p++) {
           ledger.release(r.podKey(p));
           refresh(r.placed[p].node());
@@ -158,6 +198,9 @@ public final class WorkloadSimulator {
       }
       if (strategy instanceof WorkloadPolicies.AllOrNothing) {
         pendingJobs.add(e.job());
+        if (hold != null && r.job.pods() > 1) {
+          events.add(new Event(hold.dueAt(r.job.submit()), seq++, Kind.STARVING, e.job()));
+        }
       } else {
         for (int p = 0; p < r.job.pods(); p++) {
           pendingPods.add(new int[] {e.job(), p});
@@ -203,15 +246,24 @@ public final class WorkloadSimulator {
       }
     }
 
+    /**
+     * One pass over the gang queue. With a hold, each job other than the held one is planned without the
+     * held nodes; after a rejection or the held gang's start the hold is refreshed, as the extender does.
+     */
     void gangPass(GangStarter starter) {
+      if (hold != null) {
+        hold.refresh(now, waiting(starter, pendingJobs));
+      }
       for (var it = pendingJobs.iterator(); it.hasNext();) {
         JobRun r = runs.get(it.next());
-        List<PodSlot> pods = new ArrayList<>();
-        for (int p = 0; p < r.job.pods(); p++) {
-          pods.add(new PodSlot(r.podKey(p), r.job.podGpus().get(p)));
-        }
-        var plan = starter.start(r.job.id(), pods, List.copyOf(view.values()));
+        List<PodSlot> pods = slots(r);
+        Collection<NodeState> open = hold == null ? view.values() : hold.openTo(r.index, view.values());
+        var plan = starter.start(r.job.id(), pods, List.copyOf(open));
         if (plan.isEmpty()) {
+          r.rejectedOnce = true;
+          if (hold != null && r.job.pods() > 1) {
+            hold.refresh(now, waiting(starter, List.of(r.index)));
+          }
           continue;
         }
         for (int p = 0; p < pods.size(); p++) {
@@ -219,7 +271,33 @@ public final class WorkloadSimulator {
         }
         it.remove();
         start(r);
+        if (hold != null && hold.holder() == r.index) {
+          hold.started(r.index);
+          hold.refresh(now, waiting(starter, pendingJobs));
+        }
       }
+    }
+
+    List<PodSlot> slots(JobRun r) {
+      List<PodSlot> pods = new ArrayList<>();
+      for (int p = 0; p < r.job.pods(); p++) {
+        pods.add(new PodSlot(r.podKey(p), r.job.podGpus().get(p)));
+      }
+      return pods;
+    }
+
+    /** The queued gangs (jobs of two or more pods) as the starvation rule sees them, in queue order. */
+    List<StarvationHold.Waiting> waiting(GangStarter starter, List<Integer> queue) {
+      List<StarvationHold.Waiting> out = new ArrayList<>(queue.size());
+      for (int i : queue) {
+        JobRun r = runs.get(i);
+        if (r.job.pods() < 2) {
+          continue;
+        }
+        out.add(new StarvationHold.Waiting(i, r.job.submit(), r.rejectedOnce,
+            () -> starter.holdTarget(r.job.id(), slots(r), List.copyOf(view.values()))));
+      }
+      return out;
     }
 
     void bind(JobRun r, int pod, Assignment a) {
@@ -241,7 +319,7 @@ public final class WorkloadSimulator {
           .thenComparing(s -> s.node().name(), Comparator.reverseOrder())).orElseThrow().node();
       r.slowdown = model.slowdown(r.archetype, placed, model.reference(ref, r.job.gpus()));
       r.end = now + r.job.duration() * r.slowdown;
-      events.add(new Event(r.end, seq++, false, r.index));
+      events.add(new Event(r.end, seq++, Kind.END, r.index));
     }
 
     List<LocalityModel.Share> shares(JobRun r) {
