@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * replayed on simulated time. A waiting gang <em>starves</em> once it has been rejected at least once
  * and has waited at least {@code after} since it arrived (the extender counts from the gang's first
  * filter, which in the simulator is its arrival). The oldest starving gang (earliest arrival, then queue
- * order) gets a hold on its target domain ({@code GangPlanner.holdTarget}, asked of the same planner that
- * places it): those nodes are closed to every other job until the held gang starts. At most one hold
+ * order) gets a hold on its target nodes ({@code GangPlanner.holdTarget}, asked of the same planner that
+ * places it: the fewest, freest nodes of one domain that could take the gang emptied): those nodes are
+ * closed to every other job until the held gang starts. At most one hold
  * exists; when its gang starts, the next oldest starving gang may take one.
  *
  * <p>The extender only holds for a gang whose last rejection was <em>resolvable</em> (it would fit were

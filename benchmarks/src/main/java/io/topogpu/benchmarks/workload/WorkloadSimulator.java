@@ -29,7 +29,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Gang policies with a starvation threshold also apply the extender's starvation hold
  * ({@link StarvationHold}): the oldest gang rejected and waiting longer than the threshold gets its target
- * domain closed to every other job until it starts. Only jobs of two or more pods count as gangs there, as
+ * nodes closed to every other job until it starts. Only jobs of two or more pods count as gangs there, as
  * in the extender, where a lone pod has no gang identity; single-pod jobs are kept off held nodes too.
  * Each waiting gang's threshold crossing is an event of its own, so the pass that may take the hold runs
  * at that instant, as the extender's periodic check would; the crossing of a gang that has already

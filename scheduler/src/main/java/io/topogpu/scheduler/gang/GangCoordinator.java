@@ -43,9 +43,10 @@ import java.util.concurrent.CompletableFuture;
  * rejected whole and retried.
  *
  * <p><b>No starvation.</b> When the oldest gang that cannot be placed (resolvably) has waited
- * longer than {@code starvationAfter} since its first filter, one domain is held for it ({@link
- * GangPlanner#holdTarget}): no other pod and no other gang may be placed there ({@link
- * #heldAgainst}), so capacity that frees up there stays free until the gang fits. One gang holds
+ * longer than {@code starvationAfter} since its first filter, the fewest, freest nodes of one
+ * domain that could take it are held for it ({@link GangPlanner#holdTarget}): no other pod and no
+ * other gang may be placed there ({@link #heldAgainst}), so capacity that frees up there stays free
+ * until the gang fits; the domain's other nodes stay open. One gang holds
  * at a time, so holds never block each other; the hold ends when the gang is planned (its
  * reservation takes over) or goes away.
  *

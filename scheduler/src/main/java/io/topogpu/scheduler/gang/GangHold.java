@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** Nodes held for a starving gang since {@code since}: closed to every other pod and gang. */
+/**
+ * Nodes held for a starving gang since {@code since}: closed to every other pod and gang. They are
+ * the nodes the gang needs ({@link GangPlanner#holdTarget}), not necessarily a whole domain.
+ */
 public record GangHold(String gang, Set<String> nodes, Instant since) {
   public GangHold {
     nodes = Set.copyOf(nodes);

@@ -141,9 +141,21 @@ public final class GangPlanner {
   }
 
   /**
-   * The nodes to hold for a starving gang: the domain, at the tightest level (up to the required
-   * one) where some domain could hold the gang were it empty of other pods, that has the most free
-   * milli-GPU now (then the first by name). Empty when no domain could ever hold it.
+   * The nodes to hold for a starving gang: the fewest, freest nodes of one domain that could take
+   * the whole gang were their other pods gone. Empty when no domain could ever hold it.
+   *
+   * <p>The level is the tightest (up to the required one) where some domain, emptied, holds the
+   * gang; only domains that contain every fixed member's node count (the plan's domain
+   * must contain them). Within each such domain the nodes are ordered by free milli-GPU now, most
+   * first, then by name, and the candidate is the shortest prefix of that order on which the
+   * greedy fit ({@link #greedy}) places every member once the prefix is emptied of everything but
+   * the gang's own fixed members (their GPUs stay taken: they are the gang's, not in its way). A
+   * fixed member's node is in the hold only when its spare capacity is among what the gang needs.
+   * Among the domains' candidates wins the one with the most free milli-GPU now (closest to
+   * fitting), then the fewest nodes, then the first domain by name.
+   *
+   * <p>Why a prefix and not the domain: a held node is closed to everyone else until the gang
+   * starts, so every node held beyond what the gang needs is capacity kept idle for nothing.
    */
   public Optional<List<String>> holdTarget(GangRequest request, Collection<NodeState> nodes) {
     Optional<String> required;
@@ -156,25 +168,56 @@ public final class GangPlanner {
     List<NodeState> sorted = nodes.stream().sorted(Comparator.comparing(NodeState::name)).toList();
     int widest = anchors.isEmpty() ? rank(CLUSTER) : rank(anchors.get(0));
     for (String level : levels.subList(0, widest + 1)) {
-      List<NodeState> best = null;
-      long bestFree = -1;
+      HoldCandidate best = null;
       for (var scope : scopes(sorted, level, anchors).entrySet()) {
-        List<NodeState> emptied = scope.getValue().stream().map(n -> NodeState.empty(n.node())).toList();
-        if (!fixedInside(request.fixed().values(), level, anchors, scope.getKey())
-            || greedy(request.members(), emptied).placed().size() < request.members().size()) {
+        if (!fixedInside(request.fixed().values(), level, anchors, scope.getKey())) {
           continue;
         }
-        long free = freeMilli(scope.getValue());
-        if (free > bestFree) {
-          best = scope.getValue();
-          bestFree = free;
+        Optional<HoldCandidate> c = shortestFittingPrefix(request, scope.getValue());
+        if (c.isPresent() && (best == null || c.get().before(best))) {
+          best = c.get();
         }
       }
       if (best != null) {
-        return Optional.of(best.stream().map(NodeState::name).toList());
+        return Optional.of(best.nodes());
       }
     }
     return Optional.empty();
+  }
+
+  /** A domain's hold candidate: its shortest fitting prefix and that prefix's free milli-GPU now. */
+  private record HoldCandidate(List<String> nodes, long free) {
+    /** More free first, then fewer nodes; equal candidates keep the earlier domain (by name). */
+    boolean before(HoldCandidate other) {
+      return free != other.free ? free > other.free : nodes.size() < other.nodes.size();
+    }
+  }
+
+  private Optional<HoldCandidate> shortestFittingPrefix(GangRequest request, List<NodeState> scope) {
+    List<NodeState> order = scope.stream().filter(n -> n.topology().isPresent())
+        .sorted(Comparator.comparingLong(GangPlanner::freeNow).reversed().thenComparing(NodeState::name))
+        .toList();
+    List<NodeState> emptied = new ArrayList<>();
+    for (NodeState n : order) {
+      emptied.add(emptiedButFixed(n, request.fixed().keySet()));
+      if (mayHold(request.members(), emptied)
+          && greedy(request.members(), emptied).placed().size() == request.members().size()) {
+        List<NodeState> prefix = order.subList(0, emptied.size());
+        return Optional.of(new HoldCandidate(prefix.stream().map(NodeState::name).toList(), freeMilli(prefix)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code n} with only the gang's own fixed members still holding GPUs. */
+  private static NodeState emptiedButFixed(NodeState n, Collection<String> fixed) {
+    NodeState out = NodeState.empty(n.node());
+    for (var p : n.pods().entrySet()) {
+      if (fixed.contains(p.getKey())) {
+        out = out.with(p.getKey(), p.getValue());
+      }
+    }
+    return out;
   }
 
   private GangRejection reject(GangRequest request, List<NodeState> nodes, List<String> anchors) {
@@ -285,8 +328,11 @@ public final class GangPlanner {
   }
 
   private static long freeMilli(List<NodeState> scope) {
-    return scope.stream().filter(n -> n.topology().isPresent())
-        .mapToLong(n -> n.capacityMilli() - n.usedMilli()).sum();
+    return scope.stream().filter(n -> n.topology().isPresent()).mapToLong(GangPlanner::freeNow).sum();
+  }
+
+  private static long freeNow(NodeState n) {
+    return n.capacityMilli() - n.usedMilli();
   }
 
   /** k when every member asks for k whole GPUs, else 0. */

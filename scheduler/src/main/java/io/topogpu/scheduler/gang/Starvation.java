@@ -13,9 +13,11 @@ import java.util.TreeSet;
  * The starvation rule. A gang <em>starves</em> when it is not planned, has pending members, its
  * last rejection was resolvable (it would fit were other pods gone), and its first filter was at
  * least {@code after} ago. The oldest starving gang (first filter, then key) gets a {@link
- * GangHold} on its target domain ({@link GangPlanner#holdTarget}); at most one hold exists, so
+ * GangHold} on its target nodes ({@link GangPlanner#holdTarget}: within one domain, the shortest
+ * run of its freest nodes that could take the gang emptied); at most one hold exists, so
  * holds never compete. A hold lasts until its gang is planned (its reservation then protects it),
- * has no pending member, or is gone; then the next oldest starving gang may take one.
+ * has no pending member, or is gone; then the next oldest starving gang may take one. The target
+ * is fixed when the hold is taken: a held node stays held while its gang waits.
  */
 final class Starvation {
   private final GangPlanner planner;

@@ -247,9 +247,10 @@ class GangCoordinatorTest {
 
   /**
    * Leaf l1 = d1, d2, each with one GPU used by a small pod; leaf l2 = d3. A 2×8 gang that requires
-   * one leaf fits nowhere now, but l1 would hold it empty. After 5 minutes l1 is held for it: a
-   * small pod is turned away from d1 (not from d3), another gang's member does not take d1 when it
-   * frees, and once both small pods are gone the gang is planned there and the hold ends.
+   * one leaf fits nowhere now, but l1 would hold it empty. After 5 minutes l1 is held for it (both
+   * its nodes: the gang needs two whole DGX): a small pod is turned away from d1 (not from d3),
+   * another gang's member does not take d1 when it frees, and once both small pods are gone the
+   * gang is planned there and the hold ends.
    */
   @Test
   void theOldestStarvingGangHasItsTargetDomainHeldUntilItFits() {
@@ -274,6 +275,32 @@ class GangCoordinatorTest {
     assertThat(plannedNode(coordinator.filter(pod("h", 1, "h-0", 8), all()))).as("d1 is held for g").isEqualTo("d3");
     ledger.release("other/d2-0");
     assertThat(coordinator.filter(w0, all())).isInstanceOf(GangFilterResult.Planned.class);
+    assertThat(coordinator.hold()).isEmpty();
+  }
+
+  /**
+   * Leaf l1 = d1..d4 with 1, 2, 4 and 6 GPUs used by small pods. A 2×8 gang needs two whole nodes:
+   * the hold takes the two freest, d1 and d2, and leaves d3 and d4 open to other pods meanwhile.
+   */
+  @Test
+  void aHoldClosesOnlyTheNodesTheStarvingGangNeeds() {
+    nodes(dgx("d1").label(Keys.LABEL_LEGACY_LEAF, "l1").busy(0), dgx("d2").label(Keys.LABEL_LEGACY_LEAF, "l1").busy(0, 1),
+        dgx("d3").label(Keys.LABEL_LEGACY_LEAF, "l1").busy(0, 1, 2, 3),
+        dgx("d4").label(Keys.LABEL_LEGACY_LEAF, "l1").busy(0, 1, 2, 3, 4, 5));
+    PodInfo w0 = GangPods.member("g", 2, "w-0").gpus(8).obj();
+    assertThat(coordinator.filter(w0, all())).isInstanceOf(GangFilterResult.Rejected.class);
+    clock.advance(Duration.ofMinutes(5));
+    coordinator.expireOverdue();
+    assertThat(coordinator.hold().orElseThrow().nodes()).containsExactlyInAnyOrder("d1", "d2");
+    PodInfo small = MakePod.named("small").gpus(1).obj();
+    assertThat(coordinator.heldAgainst(small, "d2")).isPresent();
+    assertThat(coordinator.heldAgainst(small, "d3")).isEmpty();
+    assertThat(coordinator.heldAgainst(small, "d4")).isEmpty();
+    ledger.release("other/d1-0");
+    ledger.release("other/d2-0");
+    ledger.release("other/d2-1");
+    assertThat(plannedNode(coordinator.filter(w0, all()))).isEqualTo("d1");
+    assertThat(reservations().values()).as("w-0 and a placeholder").containsExactlyInAnyOrder("d1", "d2");
     assertThat(coordinator.hold()).isEmpty();
   }
 
