@@ -7,14 +7,12 @@ import io.topogpu.scheduler.metrics.ExtenderMetrics.Decision;
 import io.topogpu.scheduler.metrics.ExtenderMetrics.Outcome;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -142,29 +140,34 @@ final class ExtenderVerbs {
   /**
    * The wire form of a verdict, in the request's mode: {@code Nodes} echoed back when full nodes
    * came in, {@code NodeNames} otherwise. Only request nodes are echoed, in request order; a
-   * rejection wins over a listing as feasible.
+   * rejection wins over a listing as feasible. Walks the verdicts by position ({@link
+   * FilterResponse#verdictsFor}), so a filter over thousands of nodes builds no map keyed by name.
    */
   private ExtenderFilterResult toWire(FilterRequest request, FilterResponse response) {
-    Set<String> feasible = new HashSet<>(response.feasible());
     List<String> names = request.nodeNames();
+    NodeRejection[] verdicts = response.verdictsFor(names);
     List<Node> fullNodes = request.fullNodes().orElse(null);
-    List<String> passedNames = new ArrayList<>(feasible.size());
+    List<String> passedNames = new ArrayList<>();
     List<Node> passedNodes = new ArrayList<>();
-    // sized for every rejection up front: thousands of nodes, no rehashing on the way
-    Map<String, String> failed = new LinkedHashMap<>(capacityFor(response.rejected().size()));
-    Map<String, String> unresolvable = new LinkedHashMap<>();
+    NodeMessages failed = new NodeMessages(names.size());
+    NodeMessages unresolvable = new NodeMessages(16);
     Map<NodeRejection, long[]> rejectionCounts = new IdentityHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      String node = names.get(i);
-      NodeRejection rejection = response.rejected().get(node);
-      if (rejection != null) {
-        (rejection.unresolvable() ? unresolvable : failed).put(node, rejection.message());
-        rejectionCounts.computeIfAbsent(rejection, r -> new long[1])[0]++;
-      } else if (feasible.contains(node)) {
-        passedNames.add(node);
+    NodeRejection counted = null;
+    long[] count = null;
+    for (int i = 0; i < verdicts.length; i++) {
+      NodeRejection rejection = verdicts[i];
+      if (rejection == null) {
+        passedNames.add(names.get(i));
         if (fullNodes != null) {
           passedNodes.add(fullNodes.get(i));
         }
+      } else if (rejection != FilterResponse.NO_VERDICT) {
+        (rejection.unresolvable() ? unresolvable : failed).add(names.get(i), rejection.message());
+        if (rejection != counted) { // runs of the same shared rejection skip the lookup
+          counted = rejection;
+          count = rejectionCounts.computeIfAbsent(rejection, r -> new long[1]);
+        }
+        count[0]++;
       }
     }
     Map<RejectionKey, Long> byReason = new LinkedHashMap<>();
@@ -175,11 +178,6 @@ final class ExtenderVerbs {
         ? new ExtenderFilterResult(
             new NodeListBuilder().withItems(passedNodes).build(), null, failed, unresolvable, "")
         : new ExtenderFilterResult(null, passedNames, failed, unresolvable, "");
-  }
-
-  /** A hash map capacity that holds {@code entries} without resizing. */
-  private static int capacityFor(int entries) {
-    return (int) Math.ceil(entries / 0.75) + 1;
   }
 
   private Optional<String> notReady() {

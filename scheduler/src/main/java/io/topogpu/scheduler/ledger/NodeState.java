@@ -207,8 +207,9 @@ public final class NodeState {
    * The value {@code compute} gives for {@code key} on this state, computed once and kept with the
    * state. For what a reader derives from this state alone plus what {@code key} stands for (a
    * placement verdict for one kind of request): the key must stand for every other input, and the
-   * value must be immutable. Keys are compared by identity, so a reader passes one canonical key
-   * object per meaning (equal keys that are different objects only cost a recomputation).
+   * value must be immutable and not null. Keys are compared by identity, so a reader passes one
+   * canonical key object per meaning (equal keys that are different objects only cost a
+   * recomputation).
    *
    * <p>At most {@value #MAX_DERIVED} values are kept: when that many are, the next new one
    * replaces them all (keys that go stale, such as older workload versions, cannot pile up).
@@ -218,18 +219,32 @@ public final class NodeState {
    */
   @SuppressWarnings("unchecked")
   public <V> V derived(Object key, Supplier<? extends V> compute) {
+    V known = derivedIfKnown(key);
+    if (known != null) {
+      return known;
+    }
+    V value = compute.get();
+    Object[] memo = derived;
+    Object[] next = memo.length >= 2 * MAX_DERIVED ? new Object[2] : Arrays.copyOf(memo, memo.length + 2);
+    next[next.length - 2] = key;
+    next[next.length - 1] = value;
+    derived = next;
+    return value;
+  }
+
+  /**
+   * The value {@link #derived} holds for {@code key} (by identity), or {@code null}: the lookup
+   * alone, for hot loops that would otherwise allocate a {@code compute} closure per call.
+   */
+  @SuppressWarnings("unchecked")
+  public <V> V derivedIfKnown(Object key) {
     Object[] memo = derived;
     for (int i = 0; i < memo.length; i += 2) {
       if (memo[i] == key) {
         return (V) memo[i + 1];
       }
     }
-    V value = compute.get();
-    Object[] next = memo.length >= 2 * MAX_DERIVED ? new Object[2] : Arrays.copyOf(memo, memo.length + 2);
-    next[next.length - 2] = key;
-    next[next.length - 1] = value;
-    derived = next;
-    return value;
+    return null;
   }
 
   /** Whether {@link #derived} holds a value for {@code key} (by identity); for tests. */

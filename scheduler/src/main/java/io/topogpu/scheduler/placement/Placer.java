@@ -136,7 +136,10 @@ public final class Placer {
 
     /** {@link Placer#check} of this pod on {@code node}. */
     public Optional<Rejection> check(NodeState node) {
-      return node.derived(checkKey, () -> checkNow(request, checkKey.constraint(), node));
+      Optional<Rejection> known = node.derivedIfKnown(checkKey);
+      return known != null
+          ? known
+          : node.derived(checkKey, () -> checkNow(request, checkKey.constraint(), node));
     }
 
     /** {@link Placer#evaluate} of this pod on {@code node}. */
@@ -151,7 +154,8 @@ public final class Placer {
             pod.placement().preferred(), version));
         evaluateKey = key;
       }
-      return node.derived(key, () -> evaluateNow(pod, request, node));
+      NodeEvaluation known = node.derivedIfKnown(key);
+      return known != null ? known : node.derived(key, () -> evaluateNow(pod, request, node));
     }
   }
 

@@ -112,30 +112,30 @@ public final class TopogpuBackend implements ExtenderBackend {
     if (gang.isPresent()) {
       return gang.get();
     }
-    List<String> feasible = new ArrayList<>();
-    Map<String, NodeRejection> rejected = new HashMap<>(2 * request.nodeNames().size());
+    // one verdict per request node, in request order: the HTTP layer pairs them by position
+    FilterResponse.Builder verdicts = FilterResponse.inRequestOrder(request.nodeNames().size());
     WireRejections wire = new WireRejections();
     Mover mover = new Mover(pod);
     Placer.Query query = placer.query(pod);
     for (String name : request.nodeNames()) {
       Optional<NodeState> node = state.node(name);
       if (node.isEmpty()) {
-        rejected.put(name, NOT_IN_CACHE);
+        verdicts.reject(name, NOT_IN_CACHE);
         continue;
       }
       Optional<Rejection> held = gangs.heldAgainst(pod, name);
       if (held.isPresent()) {
-        rejected.put(name, wire.of(held.get()));
+        verdicts.reject(name, wire.of(held.get()));
         continue;
       }
       Optional<Rejection> no = query.check(mover.without(node.get()));
       if (no.isEmpty()) {
-        feasible.add(name);
+        verdicts.pass(name);
       } else {
-        rejected.put(name, wire.of(no.get()));
+        verdicts.reject(name, wire.of(no.get()));
       }
     }
-    return FilterResponse.of(feasible, rejected);
+    return verdicts.build();
   }
 
   @Override
@@ -292,13 +292,21 @@ public final class TopogpuBackend implements ExtenderBackend {
     private final Map<Cause, NodeRejection> converted = new HashMap<>();
     private final Map<Rejection, NodeRejection> seen = new IdentityHashMap<>();
 
+    private Rejection last;
+    private NodeRejection lastWire;
+
     NodeRejection of(Rejection r) {
+      if (r == last) { // rejected nodes come in runs of the same shared rejection
+        return lastWire;
+      }
       NodeRejection known = seen.get(r);
       if (known == null) {
         known = converted.computeIfAbsent(
             new Cause(r.code(), r.reason(), r.resolvable()), c -> toWire(r));
         seen.put(r, known);
       }
+      last = r;
+      lastWire = known;
       return known;
     }
   }
