@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Who holds which GPUs, MIG instances and GPU shares, cluster wide. Single writer: every mutation
@@ -23,6 +24,12 @@ public final class Ledger {
   private final ConcurrentHashMap<String, NodeState> nodes = new ConcurrentHashMap<>();
   /** Node of each pod holder; touched only under the writer lock. */
   private final Map<String, String> nodeOfPod = new HashMap<>();
+  /** The same states by slot, for {@link #lookup}; replaced whole by {@link #rebuild}. */
+  private volatile NodeSlots slots = new NodeSlots();
+  /** Changes after every node added or removed, and on every rebuild; written under the lock. */
+  private volatile long membership;
+  /** The latest {@link #lookup} answer, reused while the names and the membership stay the same. */
+  private volatile NodeLookup lastLookup;
 
   /**
    * Adds a node or updates its object, keeping its holdings. Holdings that no longer fit the new
@@ -32,11 +39,11 @@ public final class Ledger {
   public synchronized List<LedgerNote> putNode(ClusterNode node) {
     NodeState old = nodes.get(node.name());
     if (old == null) {
-      nodes.put(node.name(), NodeState.empty(node));
+      put(node.name(), NodeState.empty(node));
       return List.of();
     }
     try {
-      nodes.put(node.name(), old.onNode(node));
+      put(node.name(), old.onNode(node));
       return List.of();
     } catch (AllocationConflict e) {
       return refit(old, node);
@@ -64,13 +71,16 @@ public final class Ledger {
         }
       }
     }
-    nodes.put(node.name(), s);
+    put(node.name(), s);
     return notes;
   }
 
   /** Forgets a node and everything held on it. */
   public synchronized void removeNode(String name) {
     NodeState old = nodes.remove(name);
+    if (slots.remove(name)) {
+      membership++;
+    }
     if (old != null) {
       old.pods().keySet().forEach(nodeOfPod::remove);
     }
@@ -81,7 +91,7 @@ public final class Ledger {
     if (nodeOfPod.containsKey(holder)) {
       throw new AllocationConflict(holder + " already holds GPUs on node " + nodeOfPod.get(holder));
     }
-    nodes.put(a.node(), state(a.node()).with(holder, a));
+    put(a.node(), state(a.node()).with(holder, a));
     nodeOfPod.put(holder, a.node());
   }
 
@@ -93,14 +103,14 @@ public final class Ledger {
     }
     NodeState s = nodes.get(node);
     Assignment a = s.pods().get(holder);
-    nodes.put(node, s.without(holder));
+    put(node, s.without(holder));
     return Optional.of(a);
   }
 
   /** Holds {@code a} for gang {@code owner} until {@link #releaseReservations}. */
   public synchronized void reserve(String owner, Assignment a) {
     NodeState s = state(a.node()).withReservation(owner, a);
-    nodes.put(a.node(), s);
+    put(a.node(), s);
   }
 
   /**
@@ -114,13 +124,23 @@ public final class Ledger {
     }
     NodeState next = state(a.node()).withoutReservation(owner).with(holder, a);
     releaseReservations(owner);
-    nodes.put(a.node(), next);
+    put(a.node(), next);
     nodeOfPod.put(holder, a.node());
   }
 
   /** Drops every reservation of {@code owner} on every node. */
   public synchronized void releaseReservations(String owner) {
-    nodes.replaceAll((name, s) -> s.withoutReservation(owner));
+    for (var e : nodes.entrySet()) {
+      put(e.getKey(), e.getValue().withoutReservation(owner));
+    }
+  }
+
+  /** The one way a state enters the ledger: the map and the node's slot, under the lock. */
+  private void put(String name, NodeState s) {
+    nodes.put(name, s);
+    if (slots.put(name, s)) {
+      membership++;
+    }
   }
 
   private NodeState state(String node) {
@@ -133,6 +153,25 @@ public final class Ledger {
 
   public Optional<NodeState> node(String name) {
     return Optional.ofNullable(nodes.get(name));
+  }
+
+  /**
+   * The states of {@code names} by position, as {@link #node} would give them one by one (each
+   * state read when asked for, {@code null} for a name the ledger does not know). kube-scheduler
+   * sends the same names in the same order on every filter call, so the names are resolved to
+   * slots once and later calls only check that they are the same names and that no node was
+   * added or removed since ({@link #membership}); any other list is resolved afresh. Lock-free and
+   * safe under concurrent callers: answers are immutable, the latest one is shared.
+   */
+  public NodeLookup lookup(List<String> names) {
+    long m = membership;
+    NodeLookup last = lastLookup;
+    if (last != null && last.membership() == m && last.sameNames(names)) {
+      return last;
+    }
+    NodeLookup fresh = NodeLookup.resolve(names, m, slots);
+    lastLookup = fresh;
+    return fresh;
   }
 
   /** A consistent state per node; nodes may change between two calls. */
@@ -164,7 +203,9 @@ public final class Ledger {
       Collection<ClusterNode> clusterNodes, Collection<PodInfo> pods, Attributor attributor) {
     nodes.clear();
     nodeOfPod.clear();
-    clusterNodes.forEach(n -> nodes.put(n.name(), NodeState.empty(n)));
+    slots = new NodeSlots();
+    membership++;
+    clusterNodes.forEach(n -> put(n.name(), NodeState.empty(n)));
     List<PodInfo> holders = pods.stream()
         .filter(PodInfo::holdsGpus)
         .sorted(Comparator.comparing(PodInfo::key))

@@ -15,6 +15,7 @@ import io.topogpu.scheduler.extender.NodeRejection;
 import io.topogpu.scheduler.extender.Readiness;
 import io.topogpu.scheduler.kube.KubeObjectException;
 import io.topogpu.scheduler.kube.KubeObjects;
+import io.topogpu.scheduler.ledger.NodeLookup;
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.topogpu.scheduler.model.Assignment;
@@ -117,9 +118,13 @@ public final class TopogpuBackend implements ExtenderBackend {
     WireRejections wire = new WireRejections();
     Mover mover = new Mover(pod);
     Placer.Query query = placer.query(pod);
-    for (String name : request.nodeNames()) {
-      Optional<NodeState> node = state.node(name);
-      if (node.isEmpty()) {
+    List<String> names = request.nodeNames();
+    // the same names as the previous call are not hashed again (Ledger#lookup)
+    NodeLookup nodes = state.lookup(names);
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      NodeState node = nodes.at(i);
+      if (node == null) {
         verdicts.reject(name, NOT_IN_CACHE);
         continue;
       }
@@ -128,7 +133,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         verdicts.reject(name, wire.of(held.get()));
         continue;
       }
-      Optional<Rejection> no = query.check(mover.without(node.get()));
+      Optional<Rejection> no = query.check(mover.without(node));
       if (no.isEmpty()) {
         verdicts.pass(name);
       } else {

@@ -5,6 +5,7 @@ import io.topogpu.scheduler.ledger.AllocationConflict;
 import io.topogpu.scheduler.ledger.Attributor;
 import io.topogpu.scheduler.ledger.Ledger;
 import io.topogpu.scheduler.ledger.LedgerNote;
+import io.topogpu.scheduler.ledger.NodeLookup;
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.ClusterNode;
@@ -106,6 +107,11 @@ public final class ClusterState {
 
   public Collection<NodeState> nodes() {
     return ledger.nodes();
+  }
+
+  /** The states of {@code names} by position ({@link Ledger#lookup}); {@code null} where unknown. */
+  public NodeLookup lookup(List<String> names) {
+    return ledger.lookup(names);
   }
 
   public Optional<PodInfo> pod(String key) {
