@@ -102,7 +102,8 @@ public final class CoordinatedGangs implements GangHook {
     }
     Optional<CompletableFuture<Map<String, BindResponse>>> writing = commit.inFlight(pod.key());
     if (writing.isPresent()) {
-      return Optional.of(writing.get().thenApply(answers -> answers.get(pod.key())));
+      return Optional.of(writing.get().thenApply(answers -> answers.get(pod.key()))
+          .exceptionally(e -> BindResponse.failed(cause(e).getMessage())));
     }
     Optional<Assignment> held = state.holding(pod.key());
     if (held.isPresent()) {
@@ -111,7 +112,7 @@ public final class CoordinatedGangs implements GangHook {
           : BindResponse.failed("pod " + pod.key() + " already holds GPUs on node " + held.get().node())));
     }
     return Optional.of(coordinator.arriveAtBind(pod.key(), node)
-        .thenCompose(commit::join)
+        .thenCompose(start -> commit.join(start, pod.key()))
         .thenApply(answers -> answers.get(pod.key()))
         .exceptionally(e -> BindResponse.failed(cause(e).getMessage())));
   }

@@ -11,11 +11,13 @@ import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.WorkloadMix;
 import io.topogpu.scheduler.state.ClusterState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -65,7 +67,12 @@ final class GangCommit {
 
   private static final class Shared {
     final CompletableFuture<Map<String, BindResponse>> answers = new CompletableFuture<>();
-    int joined;
+    /** Members that have not joined yet; a member joining twice (a retried bind) counts once. */
+    final Set<String> toJoin;
+
+    Shared(GangStart start) {
+      toJoin = new HashSet<>(start.members().keySet());
+    }
   }
 
   GangCommit(GangCoordinator coordinator, ClusterState state, Binder binder,
@@ -78,21 +85,25 @@ final class GangCommit {
     this.writers = writers;
   }
 
-  /** Every member's bind answer for {@code start}; written once, whoever asks first. */
-  CompletableFuture<Map<String, BindResponse>> join(GangStart start) {
+  /**
+   * Every member's bind answer for {@code start}, asked for by member {@code podKey}; written once,
+   * whoever asks first. The opening is forgotten once every member has asked.
+   */
+  CompletableFuture<Map<String, BindResponse>> join(GangStart start, String podKey) {
     Shared shared;
     boolean first;
     synchronized (openings) {
       shared = openings.get(start);
       first = shared == null;
       if (first) {
-        shared = new Shared();
+        shared = new Shared(start);
         openings.put(start, shared);
         for (String k : start.members().keySet()) {
           writing.put(k, shared.answers);
         }
       }
-      if (++shared.joined >= start.members().size()) {
+      shared.toJoin.remove(podKey);
+      if (shared.toJoin.isEmpty()) {
         openings.remove(start);
       }
     }

@@ -139,6 +139,26 @@ class GangCommitTest {
   }
 
   @Test
+  @DisplayName("a bind kube-scheduler retries while waiting at the barrier: the gang is still written once")
+  void aBindRetriedAtTheBarrierWritesOnce() {
+    Map<String, String> planned = new LinkedHashMap<>();
+    for (String n : List.of("w-0", "w-1", "w-2", "w-3")) {
+      planned.put(n, gangs.filter(member(n), NODES).orElseThrow().feasible().get(0));
+    }
+    List<CompletableFuture<BindResponse>> binds = new ArrayList<>();
+    binds.add(gangs.bind(member("w-0"), planned.get("w-0")).orElseThrow().toCompletableFuture());
+    binds.add(gangs.bind(member("w-0"), planned.get("w-0")).orElseThrow().toCompletableFuture());
+    for (String n : List.of("w-1", "w-2", "w-3")) {
+      binds.add(gangs.bind(member(n), planned.get(n)).orElseThrow().toCompletableFuture());
+    }
+
+    assertThat(binds).allSatisfy(f -> assertThat(f.join()).isEqualTo(BindResponse.bound()));
+    assertThat(binder.count("prepare")).isEqualTo(4);
+    assertThat(binder.count("commit")).isEqualTo(4);
+    assertThat(placer.workload().snapshot().version()).as("one observation per bound member").isEqualTo(4);
+  }
+
+  @Test
   @DisplayName("a bind kube-scheduler retries while its gang is being written joins that write instead of binding alone")
   void aRetriedBindJoinsTheRunningWrite() {
     binder.refusePrepare.add("w-2");
