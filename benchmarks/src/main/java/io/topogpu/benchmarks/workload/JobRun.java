@@ -38,6 +38,11 @@ final class JobRun {
     return TopogpuPlacer.NAMESPACE + "/" + job.id() + "-" + pod;
   }
 
+  /** Two or more pods: what the extender treats as a gang (a lone pod has no gang identity). */
+  boolean isGang() {
+    return job.pods() > 1;
+  }
+
   int placedPods() {
     int c = 0;
     for (Assignment a : placed) {

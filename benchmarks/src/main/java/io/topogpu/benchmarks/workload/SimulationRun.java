@@ -110,7 +110,7 @@ final class SimulationRun {
     }
     if (strategy instanceof WorkloadPolicies.AllOrNothing) {
       pendingJobs.add(e.job());
-      if (hold != null && r.job.pods() > 1) {
+      if (hold != null && r.isGang()) {
         events.add(hold.dueAt(r.job.submit()), Kind.STARVING, e.job());
       }
     } else {
@@ -163,7 +163,7 @@ final class SimulationRun {
    * held nodes; after a rejection or the held gang's start the hold is refreshed, as the extender does.
    */
   private void gangPass(GangStarter starter) {
-    if (hold != null) {
+    if (hold != null && hold.holder() < 0) { // a hold in place is kept; refresh would return at once
       hold.refresh(now, waiting(starter, pendingJobs));
     }
     for (var it = pendingJobs.iterator(); it.hasNext();) {
@@ -173,7 +173,7 @@ final class SimulationRun {
       var plan = starter.start(r.job.id(), pods, List.copyOf(open));
       if (plan.isEmpty()) {
         r.rejectedOnce = true;
-        if (hold != null && r.job.pods() > 1) {
+        if (hold != null && hold.holder() < 0 && r.isGang()) {
           hold.refresh(now, waiting(starter, List.of(r.index)));
         }
         continue;
@@ -203,7 +203,7 @@ final class SimulationRun {
     List<StarvationHold.Waiting> out = new ArrayList<>(queue.size());
     for (int i : queue) {
       JobRun r = runs.get(i);
-      if (r.job.pods() < 2) {
+      if (!r.isGang()) {
         continue;
       }
       out.add(new StarvationHold.Waiting(i, r.job.submit(), r.rejectedOnce,

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -62,7 +61,7 @@ final class StarvationHold {
       Optional<List<String>> target = w.target().get();
       if (target.isPresent()) {
         holder = w.job();
-        nodes = Set.copyOf(new TreeSet<>(target.get()));
+        nodes = Set.copyOf(target.get());
         taken++;
         return;
       }

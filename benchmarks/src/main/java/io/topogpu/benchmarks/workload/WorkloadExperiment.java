@@ -90,11 +90,12 @@ public final class WorkloadExperiment {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.threads()));
     try {
       List<Future<Outcome>> futures = new ArrayList<>();
+      List<WorkloadPolicies.Entry> policies = config.policies().stream().map(WorkloadPolicies::require).toList();
       for (Variant v : config.variants()) {
         WorkloadSimulator sim = new WorkloadSimulator(cluster, v.apply(LocalityModel.DEFAULT));
         for (long seed : config.seeds()) {
-          for (String p : config.policies()) {
-            WorkloadPolicies.Entry policy = WorkloadPolicies.require(p);
+          for (WorkloadPolicies.Entry policy : policies) {
+            String p = policy.name();
             String label = p + " / " + v.name() + " / seed " + seed;
             futures.add(pool.submit(() -> {
               RunResult r = sim.run(trace.jobs(), policy, seed, config.starvationAfter(), i -> bar.step(label));

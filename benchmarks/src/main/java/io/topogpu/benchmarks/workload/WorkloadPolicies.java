@@ -48,8 +48,6 @@ public final class WorkloadPolicies {
   /** A policy: its name, a one-line description and how a run builds its strategy. */
   public record Entry(String name, String description, Function<Context, Strategy> strategy) {}
 
-  /** The score term of absolute NVLink-vs-PCIe quality (scheduler {@code LinkQuality}). */
-  static final String LINK_TERM = "link";
 
   /** The four policies compared; the default of {@code simulate workload}. */
   public static final List<String> MAIN = List.of("k8s-default", "k8s-mostallocated", "topogpu", "topogpu-gang");
@@ -70,7 +68,7 @@ public final class WorkloadPolicies {
         c -> new AllOrNothing(new TopogpuGangStarter(), Optional.empty())));
     add(new Entry("topogpu-nolink", "diagnostic: topogpu pod by pod with the link score term at weight 0",
         c -> new PerPod(new TopogpuPlacer(new Placer(
-            Policy.of(Policy.DEFAULT_PRESET, Map.of(LINK_TERM, 0), Policy.DEFAULT_CACHE_ENTRIES))))));
+            Policy.of(Policy.DEFAULT_PRESET, Map.of(Policy.LINK_TERM, 0), Policy.DEFAULT_CACHE_ENTRIES))))));
   }
 
   private WorkloadPolicies() {}

@@ -131,7 +131,10 @@ public final class Ledger {
   /** Drops every reservation of {@code owner} on every node. */
   public synchronized void releaseReservations(String owner) {
     for (var e : nodes.entrySet()) {
-      put(e.getKey(), e.getValue().withoutReservation(owner));
+      NodeState next = e.getValue().withoutReservation(owner);
+      if (next != e.getValue()) { // untouched nodes keep their state and its memoised verdicts
+        put(e.getKey(), next);
+      }
     }
   }
 

@@ -249,13 +249,7 @@ public final class NodeState {
 
   /** Whether {@link #derived} holds a value for {@code key} (by identity); for tests. */
   public boolean hasDerived(Object key) {
-    Object[] memo = derived;
-    for (int i = 0; i < memo.length; i += 2) {
-      if (memo[i] == key) {
-        return true;
-      }
-    }
-    return false;
+    return derivedIfKnown(key) != null;
   }
 
   public ClusterNode node() {

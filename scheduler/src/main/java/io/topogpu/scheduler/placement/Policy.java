@@ -17,6 +17,8 @@ public record Policy(String preset, Map<String, Integer> weights, int gpuSetCach
   public static final int MAX_WEIGHT = 100;
   public static final String DEFAULT_PRESET = "topology-first";
   public static final int DEFAULT_CACHE_ENTRIES = 65_536;
+  /** Name of the absolute link-quality score term ({@link LinkQuality}), for weight overrides. */
+  public static final String LINK_TERM = LinkQuality.NAME;
 
   /** The score terms, by name, in breakdown order. */
   static final Map<String, ScoreTerm> TERMS = terms(new WorkloadMix());
