@@ -60,8 +60,8 @@ final class GangBarrier {
   /** Every member is here: reservations become allocations carrying the plan; one start for all. */
   private void open(GangState st, List<Runnable> after) {
     Map<String, String> nodes = new TreeMap<>();
-    st.bound.forEach((k, a) -> nodes.put(name(k), a.node()));
-    st.arrived.keySet().forEach(k -> nodes.put(name(k), st.slots.get(st.claims.get(k)).node()));
+    st.bound.forEach((k, a) -> nodes.put(GangState.podName(k), a.node()));
+    st.arrived.keySet().forEach(k -> nodes.put(GangState.podName(k), st.slots.get(st.claims.get(k)).node()));
     GangPlan plan = new GangPlan(st.gang.name(), st.gang.size(), nodes);
     Map<String, GangStart.Member> granted = new LinkedHashMap<>();
     synchronized (ledger) {
@@ -88,9 +88,5 @@ final class GangBarrier {
     List<String> members = List.copyOf(st.bound.keySet());
     Duration took = Duration.between(st.firstSeen, clock.instant());
     after.add(() -> listener.started(st.gang, members, took));
-  }
-
-  private static String name(String podKey) {
-    return podKey.substring(podKey.indexOf('/') + 1);
   }
 }

@@ -44,7 +44,7 @@ public final class GangEvents implements GangListener {
 
   @Override
   public void planned(GangIdentity gang, Map<String, String> nodes, String level, String domain, boolean replanned) {
-    String where = nodes.entrySet().stream().map(e -> name(e.getKey()) + "→" + e.getValue())
+    String where = nodes.entrySet().stream().map(e -> GangState.podName(e.getKey()) + "→" + e.getValue())
         .collect(Collectors.joining(", "));
     String msg = "gang " + gang.key() + " (" + gang.size() + " members) " + (replanned ? "re-planned" : "planned")
         + " in " + level + " " + domain + ": " + where;
@@ -86,9 +86,5 @@ public final class GangEvents implements GangListener {
   /** A pod names a gang whose size cannot be found: told on the pod, never guessed. */
   public void sizeUnknown(String podKey, String message) {
     events.record(podKey, EventRecorder.Type.Warning, SIZE_UNKNOWN, message);
-  }
-
-  private static String name(String podKey) {
-    return podKey.substring(podKey.indexOf('/') + 1);
   }
 }

@@ -55,6 +55,11 @@ final class GangState {
     return !slots.isEmpty();
   }
 
+  /** The name part of a pod key ({@code namespace/name}). */
+  static String podName(String podKey) {
+    return podKey.substring(podKey.indexOf('/') + 1);
+  }
+
   /** The ledger reservation owner of a slot. */
   static String owner(String slot) {
     return "gang:" + slot;
