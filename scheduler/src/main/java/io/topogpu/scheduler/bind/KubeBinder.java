@@ -131,9 +131,7 @@ public final class KubeBinder implements Binder {
   private void annotate(BindTarget target, Pod live, Assignment a) {
     String ops =
         annotationPatch(
-            live.getMetadata().getResourceVersion(),
-            live.getMetadata().getAnnotations() != null,
-            a);
+            live.getMetadata().getResourceVersion(), live.getMetadata().getAnnotations(), a);
     try {
       client
           .pods()
@@ -153,8 +151,14 @@ public final class KubeBinder implements Binder {
    * {@code test} of the version first, so the API server applies nothing if the pod changed since,
    * then {@code add} of the annotation (which replaces an existing value), or of the whole
    * annotations map when the pod has none.
+   *
+   * <p>"Has none" includes an empty map: the API server never stores an empty {@code annotations}
+   * (it is omitted from the pod), while the fabric8 model hands one out for a pod without any, and
+   * an {@code add} below a missing {@code /metadata/annotations} is refused with 422.
    */
-  static String annotationPatch(String resourceVersion, boolean hasAnnotations, Assignment a) {
+  static String annotationPatch(
+      String resourceVersion, Map<String, String> annotations, Assignment a) {
+    boolean hasAnnotations = annotations != null && !annotations.isEmpty();
     ArrayNode ops = JSON.createArrayNode();
     ops.addObject()
         .put("op", "test")

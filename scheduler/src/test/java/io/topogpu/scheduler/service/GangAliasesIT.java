@@ -35,7 +35,7 @@ class GangAliasesIT {
 
   @BeforeEach
   void cluster() {
-    cluster = new GangCluster(server, client).leaf("l1", "a", 2);
+    cluster = new GangCluster(server, client).servingPodGroups().leaf("l1", "a", 2);
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.service;
 
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.topogpu.scheduler.gang.kube.KubePodGroupSizes;
 import io.topogpu.scheduler.ledger.GpusAnnotation;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.topology.Keys;
@@ -48,6 +50,21 @@ final class GangCluster {
   GangCluster(KubernetesMockServer server, KubernetesClient client) {
     this.server = server;
     this.client = client;
+  }
+
+  /**
+   * Discovery answers that serve the PodGroup CRDs of scheduler-plugins and Volcano (the mock in
+   * CRUD mode stores any resource but answers no discovery of its own).
+   */
+  GangCluster servingPodGroups() {
+    for (var crd : List.of(KubePodGroupSizes.SCHEDULER_PLUGINS, KubePodGroupSizes.VOLCANO)) {
+      server.expect().get().withPath("/apis/" + crd.getGroup() + "/" + crd.getVersion())
+          .andReturn(200, new APIResourceListBuilder().withGroupVersion(crd.getGroup() + "/" + crd.getVersion())
+              .addNewResource().withName(crd.getPlural()).withKind(crd.getKind()).withNamespaced(true)
+              .withVerbs("get", "list", "watch").withSingularName("podgroup").endResource().build())
+          .always();
+    }
+    return this;
   }
 
   /** {@code count} empty DGX nodes {@code prefix-1..count} in leaf {@code leaf}. */

@@ -50,7 +50,7 @@ class KubePodGroupSizesIT {
   }
 
   @Test
-  @DisplayName("the first list answered 404: absent, never synced, every lookup empty")
+  @DisplayName("discovery answered 404: absent, never synced, every lookup empty")
   void absentCrdAnswersEmpty() {
     assertThat(schedulerPlugins.synced()).isFalse();
     assertThat(schedulerPlugins.size("ml", "train-a")).isEmpty();
