@@ -9,14 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.topogpu.scheduler.config.GangConfig;
 import io.topogpu.scheduler.config.PolicyException;
 import io.topogpu.scheduler.config.PolicyLoader;
-import io.topogpu.scheduler.extender.ExtenderServer;
 import io.topogpu.scheduler.extender.ExtenderServerOptions;
 import io.topogpu.scheduler.kube.KubeObjectException;
-import io.topogpu.scheduler.metrics.ExtenderMetrics;
-import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
-import io.topogpu.scheduler.service.TopogpuBackend.PodDiscovery;
-import io.topogpu.scheduler.state.ClusterState;
 import io.topogpu.scheduler.state.InformerSource;
 import io.topogpu.scheduler.state.SnapshotSource;
 import io.topogpu.scheduler.state.StateSource;
@@ -111,27 +106,17 @@ public final class ExtenderCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return EXIT_BAD_INPUT;
     }
-    Placer placer = new Placer(policy);
-    ClusterState state = new ClusterState(placer::attribute);
-    ExtenderMetrics metrics = new ExtenderMetrics();
-    Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
-    TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
-        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS);
-    ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
-    StateSource running = source;
+    String from = snapshot != null ? snapshot.toString() : "the API server";
+    ExtenderApp app = ExtenderApp.start(client, source, policy, gangConfig, options);
     Optional<KubernetesClient> openClient = client;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining in-flight requests");
-      server.close();
-      gangs.close();
-      running.close();
+      app.close();
       openClient.ifPresent(KubernetesClient::close);
       stopped.countDown();
     }, "topogpu-shutdown"));
-    log.info("extender serving on {}:{} (state from {}, policy {})", host, server.port(),
-        snapshot != null ? snapshot : "the API server", policy.preset());
-    source.start(state);
+    log.info("extender serving on {}:{} (state from {}, policy {})", host, app.port(), from, policy.preset());
     stopped.await();
     return 0;
   }
