@@ -24,16 +24,21 @@ import java.util.UUID;
  * service accounts).
  */
 public final class ControlPlane implements AutoCloseable {
+  /** The name of the one real node a control plane can have ({@link KubeletNode}). */
+  static final String KUBELET_NODE = "e2e-node";
+
   private final Path dir;
   private final ManagedProcess etcd;
   private final ManagedProcess apiserver;
   private final String url;
   private final Path ca;
   private final String adminToken;
+  private final String kubeletToken;
   private final KubernetesClient admin;
 
   private ControlPlane(Path dir, ManagedProcess etcd, ManagedProcess apiserver, String url, Path ca,
-      String adminToken) {
+      String adminToken, String kubeletToken) {
+    this.kubeletToken = kubeletToken;
     this.dir = dir;
     this.etcd = etcd;
     this.apiserver = apiserver;
@@ -55,8 +60,11 @@ public final class ControlPlane implements AutoCloseable {
       openssl(pki, "genrsa", "-out", "sa.key", "2048");
       openssl(pki, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
       String adminToken = UUID.randomUUID().toString();
+      String kubeletToken = UUID.randomUUID().toString();
       Files.writeString(pki.resolve("tokens.csv"),
-          adminToken + ",admin,admin-uid,\"system:masters\"\n", StandardCharsets.UTF_8);
+          adminToken + ",admin,admin-uid,\"system:masters\"\n"
+              + kubeletToken + ",system:node:" + KUBELET_NODE + ",kubelet-uid,\"system:nodes\"\n",
+          StandardCharsets.UTF_8);
 
       int etcdPort = Ports.free();
       int peerPort = Ports.free();
@@ -88,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
           "--profiling=false", "--v=1"), Map.of(), dir.resolve("logs/kube-apiserver.log"));
 
       ControlPlane cp = new ControlPlane(dir, etcd, apiserver, "https://127.0.0.1:" + port,
-          pki.resolve("apiserver.crt"), adminToken);
+          pki.resolve("apiserver.crt"), adminToken, kubeletToken);
       try {
         Wait.until(Duration.ofSeconds(90), "kube-apiserver to answer", () -> {
           apiserver.requireAlive();
@@ -124,8 +132,12 @@ public final class ControlPlane implements AutoCloseable {
 
   /** A client authenticated with {@code token}, trusting the API server's certificate. */
   public KubernetesClient client(String token) {
-    Config config = Config.fromKubeconfig(kubeconfigText(token));
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return clientBuilder(token).build();
+  }
+
+  /** The builder of {@link #client}, for a client with interceptors of its own. */
+  public KubernetesClientBuilder clientBuilder(String token) {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigText(token)));
   }
 
   /** A bound token of service account {@code namespace/name}, valid for two hours. */
@@ -144,6 +156,11 @@ public final class ControlPlane implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** The token of the kubelet of node {@link #KUBELET_NODE} (user system:node:..., group system:nodes). */
+  String kubeletToken() {
+    return kubeletToken;
   }
 
   /** The admin's kubeconfig. */

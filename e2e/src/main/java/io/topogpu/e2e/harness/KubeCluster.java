@@ -45,6 +45,7 @@ public final class KubeCluster implements AutoCloseable {
   private final List<ManagedProcess> processes = new ArrayList<>();
   private ManagedProcess extender;
   private int extenderPort;
+  private KubeletNode kubeletNode;
 
   private KubeCluster(ControlPlane control, Path dir, List<String> skippedKinds) {
     this.control = control;
@@ -82,9 +83,14 @@ public final class KubeCluster implements AutoCloseable {
     return skippedKinds;
   }
 
+  /** A bound token of service account {@code topogpu-system/account}. */
+  public String tokenOf(String account) {
+    return control.serviceAccountToken(SYSTEM_NAMESPACE, account);
+  }
+
   /** The kubeconfig of service account {@code topogpu-system/account}. */
   public Path kubeconfigOf(String account) {
-    return control.kubeconfig(account, control.serviceAccountToken(SYSTEM_NAMESPACE, account));
+    return control.kubeconfig(account, tokenOf(account));
   }
 
   // ---- topogpu extender -------------------------------------------------------------------------
@@ -203,6 +209,14 @@ public final class KubeCluster implements AutoCloseable {
     return p;
   }
 
+  // ---- a real node ---------------------------------------------------------------------------
+
+  /** Starts containerd and a kubelet registering node {@link KubeletNode#NAME}. */
+  public KubeletNode startKubeletNode(KubeBinaries bin) {
+    kubeletNode = KubeletNode.start(bin, control);
+    return kubeletNode;
+  }
+
   // ---- nodes ------------------------------------------------------------------------------------
 
   /** A Node object with {@code topology}'s annotation and a device plugin's allocatable; no kubelet. */
@@ -287,6 +301,9 @@ public final class KubeCluster implements AutoCloseable {
   public void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
+    }
+    if (kubeletNode != null) {
+      kubeletNode.close();
     }
     control.close();
   }
