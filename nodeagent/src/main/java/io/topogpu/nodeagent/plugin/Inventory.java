@@ -53,6 +53,15 @@ public final class Inventory {
     this.byResource = java.util.Collections.unmodifiableMap(m);
   }
 
+  /**
+   * This inventory with every GPU unhealthy for {@code reason}: what the kubelet is told when NVML
+   * cannot be reached (driver gone, GPU lost), until a probe succeeds again.
+   */
+  public Inventory allUnhealthy(String reason) {
+    List<Gpu> gpus = topology.gpus().stream().map(g -> g.unhealthy(reason)).toList();
+    return new Inventory(new NodeTopology(gpus, topology.links(), topology.nics(), topology.fabric()));
+  }
+
   public NodeTopology topology() {
     return topology;
   }
