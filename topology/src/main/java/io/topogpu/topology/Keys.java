@@ -25,6 +25,13 @@ public final class Keys {
   /** Pod annotation: the GPUs (and MIG instances or shares) assigned at bind, plus any gang plan. */
   public static final String GPUS = PREFIX + "gpus";
 
+  // --- pod annotations written by the node agent ---
+  /**
+   * Pod annotation: the devices the kubelet really allocated to the pod, read from its PodResources
+   * API, in the {@link #GPUS} format (no gang part). The scheduler's ledger takes it over {@link #GPUS}.
+   */
+  public static final String ALLOCATED = PREFIX + "allocated";
+
   // --- pod inputs ---
   public static final String GANG = PREFIX + "gang";
   public static final String GANG_SIZE = PREFIX + "gang-size";
@@ -70,6 +77,16 @@ public final class Keys {
   /** Legacy network-topology levels, tightest first. */
   public static final List<String> LEGACY_NETWORK_LEVELS =
       List.of("accelerator", "leaf", "block", "spine", "core", "datacenter");
+
+  // --- environment of containers, set by the node agent's device plugin at Allocate ---
+  /** GPUs (or MIG devices) the NVIDIA container runtime exposes: comma-separated UUIDs. */
+  public static final String ENV_NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
+  /** A share's size in thousandths of the GPU. */
+  public static final String ENV_GPU_MILLI = "TOPOGPU_GPU_MILLI";
+  /** A share's memory limit in MiB: the GPU's memory times milli / 1000, rounded down. */
+  public static final String ENV_GPU_MEMORY_LIMIT_MIB = "TOPOGPU_GPU_MEMORY_LIMIT_MIB";
+  /** A share's compute limit for CUDA MPS: milli / 10, rounded up, in percent. */
+  public static final String ENV_CUDA_MPS_THREAD_PERCENTAGE = "CUDA_MPS_ACTIVE_THREAD_PERCENTAGE";
 
   // --- environment ---
   /** Environment variable that tells the node agent which node it runs on. */

@@ -22,6 +22,18 @@ import io.topogpu.nodeagent.publish.RequestPacer;
 import io.topogpu.nodeagent.publish.RetryPolicy;
 import io.topogpu.nodeagent.publish.Sleeper;
 import io.topogpu.topology.Keys;
+import io.topogpu.nodeagent.discovery.Probe;
+import io.topogpu.nodeagent.plugin.GrantSettings;
+import io.topogpu.nodeagent.plugin.Inventory;
+import io.topogpu.nodeagent.plugin.grpc.DeviceFeed;
+import io.topogpu.topology.model.Link;
+import io.topogpu.topology.model.LinkMatrix;
+import io.topogpu.topology.model.NodeTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -40,7 +52,8 @@ import picocli.CommandLine.Spec;
  * keeps the last published topology, marks it stale and reports unhealthy on {@code /healthz}.
  * Exits 2 at start-up for bad settings (no node name, a non-positive interval or rate).
  */
-@Command(name = "agent", description = "Probe the GPUs, publish topogpu.io/topology on this node, serve /healthz and /metrics.")
+@Command(name = "agent", description = "Probe the GPUs, publish topogpu.io/topology on this node, serve /healthz and /metrics;"
+    + " with --device-plugin also be the kubelet's device plugin for the GPUs.")
 public final class AgentCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
@@ -71,6 +84,26 @@ public final class AgentCommand implements Callable<Integer> {
       description = "client rate limit, API requests per second; default ${DEFAULT-VALUE}")
   double qps;
 
+  @Option(names = "--device-plugin", negatable = true, defaultValue = "false",
+      description = "also serve the kubelet device-plugin API for nvidia.com/gpu, nvidia.com/mig-*, topogpu.io/gpu-milli; default ${DEFAULT-VALUE}")
+  boolean devicePlugin;
+
+  @Option(names = "--device-plugin-dir", paramLabel = "DIR", defaultValue = "/var/lib/kubelet/device-plugins",
+      description = "kubelet's device-plugin folder (holds kubelet.sock); default ${DEFAULT-VALUE}")
+  Path devicePluginDir;
+
+  @Option(names = "--pod-resources-socket", paramLabel = "PATH", defaultValue = "/var/lib/kubelet/pod-resources/kubelet.sock",
+      description = "kubelet's PodResources socket; default ${DEFAULT-VALUE}")
+  Path podResourcesSocket;
+
+  @Option(names = "--cdi-kind", paramLabel = "KIND",
+      description = "also return CDI device names KIND=<uuid> at Allocate, e.g. nvidia.com/gpu; default: environment only")
+  String cdiKind;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "kubeconfig to reach the API server; default: in-cluster config, or KUBECONFIG / ~/.kube/config")
+  Path kubeconfig;
+
   @Spec
   CommandSpec spec;
 
@@ -86,7 +119,20 @@ public final class AgentCommand implements Callable<Integer> {
     if (!(qps > 0)) {
       return badInput("--qps must be > 0, got " + qps);
     }
-    Config config = new ConfigBuilder(Config.autoConfigure(null))
+    GrantSettings grants;
+    try {
+      grants = new GrantSettings(Optional.ofNullable(cdiKind));
+    } catch (IllegalArgumentException e) {
+      return badInput("--cdi-kind: " + e.getMessage());
+    }
+    if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+      return badInput("--kubeconfig: cannot read " + kubeconfig);
+    }
+    if (devicePlugin && !Files.isDirectory(devicePluginDir)) {
+      return badInput("--device-plugin-dir: not a directory: " + devicePluginDir);
+    }
+    Config base = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(Files.readString(kubeconfig));
+    Config config = new ConfigBuilder(base)
         .withRequestRetryBackoffLimit(0) // RetryPolicy is the one retry loop; fabric8's would stack on it
         .build();
     AgentHealth health = new AgentHealth();
@@ -99,13 +145,27 @@ public final class AgentCommand implements Callable<Integer> {
           () -> ThreadLocalRandom.current().nextDouble());
       Publisher publisher = new Publisher(annotations, retry, Clock.systemUTC());
       JnaNvml nvml = new JnaNvml(nvmlLib); // one binding, initialised and shut down by every probe
-      ProbeCycle cycle = new ProbeCycle(() -> NvmlDiscovery.probe(nvml), publisher, health, metrics);
+      DeviceFeed feed = new DeviceFeed(new Inventory(new NodeTopology(List.of(), LinkMatrix.of(new Link[0][0]), List.of(), null)));
+      Supplier<Probe> prober = () -> {
+        try {
+          Probe p = NvmlDiscovery.probe(nvml);
+          feed.update(new Inventory(p.topology()));
+          return p;
+        } catch (RuntimeException e) {
+          feed.update(feed.inventory().allUnhealthy("nvml-unreachable"));
+          throw e;
+        }
+      };
+      ProbeCycle cycle = new ProbeCycle(prober, publisher, health, metrics);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "topogpu-agent-shutdown"));
       try (NodeAgent agent = new NodeAgent(cycle, Duration.ofSeconds(intervalSeconds));
-          AgentHttp http = AgentHttp.start(port, health, registry, agent::probeNow)) {
+          AgentHttp http = AgentHttp.start(port, health, registry, agent::probeNow);
+          DevicePlugin plugin = devicePlugin ? DevicePlugin.start(client, node, registry, feed, devicePluginDir,
+              podResourcesSocket, grants) : null) {
         LOG.info("agent started: {} {} {} {}", kv("node", node), kv("nvmlLibrary", nvmlLib),
-            kv("intervalSeconds", intervalSeconds), kv("port", http.port()));
+            kv("intervalSeconds", intervalSeconds), kv("port", http.port()),
+            kv("devicePluginDir", devicePlugin ? devicePluginDir.toString() : "off"));
         agent.start();
         stop.await();
       }

@@ -5,7 +5,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.LinkConstraint;
 import io.topogpu.scheduler.placement.GpuSet;
 import io.topogpu.scheduler.placement.GpuSetChooser;
-import io.topogpu.scheduler.placement.SetValue;
+import io.topogpu.topology.objective.SetValue;
 import java.util.Collection;
 import java.util.OptionalLong;
 

@@ -17,7 +17,7 @@ import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.GpuSet;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
-import io.topogpu.scheduler.placement.SetValue;
+import io.topogpu.topology.objective.SetValue;
 import io.topogpu.scheduler.service.GangHook;
 import io.topogpu.scheduler.service.TopogpuBackend;
 import io.topogpu.scheduler.state.ClusterState;

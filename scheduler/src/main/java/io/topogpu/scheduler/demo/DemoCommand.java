@@ -25,6 +25,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--jobs", defaultValue = "200", description = "jobs to submit (default: ${DEFAULT-VALUE})")
   int jobs;
 
+  /** The demo places and binds; no kubelet admits the pods, so no device is handed to a container. */
+  static final String NO_KUBELET = "Note: this demo runs no kubelet. The devices listed are the ones topogpu chose and wrote"
+      + " into topogpu.io/gpus; no container is started and nothing checks what a kubelet would hand it. The node agent's"
+      + " device plugin is tested against a fake kubelet in nodeagent's DevicePluginIT, and against a real kubelet in the"
+      + " end-to-end test e2e/.../DevicePluginE2EIT.";
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -38,6 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     quietLogs();
     DemoSummary summary = Demo.run(options, out);
     GangDemo.run(out);
+    out.println(NO_KUBELET);
     return summary.failed() == 0 ? 0 : 1;
   }
 

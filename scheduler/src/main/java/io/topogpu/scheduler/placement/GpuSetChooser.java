@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.placement;
 
+import io.topogpu.topology.objective.SetValue;
 import io.topogpu.scheduler.model.LinkConstraint;
 import io.topogpu.scheduler.model.Shape;
 import io.topogpu.topology.model.NodeTopology;

@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.placement;
 
+import io.topogpu.topology.objective.SetValue;
 import io.topogpu.topology.model.LinkKind;
 import io.topogpu.topology.model.NvlinkGeneration;
 import java.util.OptionalDouble;

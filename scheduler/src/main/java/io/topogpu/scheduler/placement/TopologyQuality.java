@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.placement;
 
+import io.topogpu.topology.objective.SetValue;
 import java.util.OptionalDouble;
 
 /**

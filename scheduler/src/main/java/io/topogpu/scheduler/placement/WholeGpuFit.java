@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.placement;
 
+import io.topogpu.topology.objective.SetValue;
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GpuRequest.WholeGpus;

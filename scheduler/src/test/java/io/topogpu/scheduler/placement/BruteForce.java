@@ -1,6 +1,7 @@
 package io.topogpu.scheduler.placement;
 
 import io.topogpu.scheduler.model.LinkConstraint;
+import io.topogpu.topology.objective.SetValue;
 import io.topogpu.topology.model.NodeTopology;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -20,7 +20,7 @@ final class Wire {
   record Topology(Integer v, List<Gpu> gpus, List<String> links, List<Nic> nics, Fabric fabric) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"index", "uuid", "model", "memMiB", "pci", "numa", "cpus", "health", "mig"})
+  @JsonPropertyOrder({"index", "uuid", "model", "memMiB", "pci", "numa", "cpus", "health", "mig", "healthReason"})
   record Gpu(
       Integer index,
       String uuid,
@@ -30,7 +30,8 @@ final class Wire {
       Integer numa,
       String cpus,
       String health,
-      Mig mig) {}
+      Mig mig,
+      String healthReason) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"enabled", "slices", "instances"})

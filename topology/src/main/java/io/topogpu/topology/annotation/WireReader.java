@@ -57,7 +57,7 @@ final class WireReader {
     }
     MigState mig = w.mig() == null ? MigState.DISABLED : mig(w.mig(), path + ".mig");
     return model(path, () -> new Gpu(index, w.uuid(), w.model(), orZero(w.memMiB()), w.pci(),
-        w.numa() == null ? -1 : w.numa(), w.cpus(), health, mig));
+        w.numa() == null ? -1 : w.numa(), w.cpus(), health, mig, w.healthReason()));
   }
 
   private static MigState mig(Wire.Mig w, String path) {

@@ -47,7 +47,8 @@ final class WireWriter {
         g.numaNode() == -1 ? null : g.numaNode(),
         emptyToNull(g.cpuAffinity()),
         g.health() == Health.HEALTHY ? null : g.health().name().toLowerCase(Locale.ROOT),
-        mig(g.mig()));
+        mig(g.mig()),
+        emptyToNull(g.healthReason()));
   }
 
   private static Wire.Mig mig(MigState m) {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param cpuAffinity cpulist of the CPUs close to the GPU ({@code 0-47,96-143}); empty when unknown
  * @param health whether the GPU may be placed on
  * @param mig MIG mode and instances; {@link MigState#DISABLED} for a whole GPU
+ * @param healthReason why the GPU is unhealthy, e.g. {@code xid-79} or {@code lost}, comma-separated
+ *     when several; empty when healthy or when the source does not say
  */
 public record Gpu(
     int index,
@@ -24,7 +26,8 @@ public record Gpu(
     int numaNode,
     String cpuAffinity,
     Health health,
-    MigState mig) {
+    MigState mig,
+    String healthReason) {
 
   public Gpu {
     if (index < 0) {
@@ -42,6 +45,13 @@ public record Gpu(
     cpuAffinity = Objects.requireNonNullElse(cpuAffinity, "");
     health = Objects.requireNonNullElse(health, Health.HEALTHY);
     mig = Objects.requireNonNullElse(mig, MigState.DISABLED);
+    healthReason = health == Health.HEALTHY ? "" : Objects.requireNonNullElse(healthReason, "");
+  }
+
+  /** A GPU without a health reason (healthy, or unhealthy for a reason the source does not give). */
+  public Gpu(int index, String uuid, String model, long memoryMiB, String pciBusId, int numaNode,
+      String cpuAffinity, Health health, MigState mig) {
+    this(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, health, mig, "");
   }
 
   /** A GPU known only by its index, as a {@code topo -m} capture describes it. */
@@ -54,14 +64,19 @@ public record Gpu(
   }
 
   public Gpu withNuma(int numa, String affinity) {
-    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numa, affinity, health, mig);
+    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numa, affinity, health, mig, healthReason);
   }
 
   public Gpu withMig(MigState state) {
-    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, health, state);
+    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, health, state, healthReason);
   }
 
   public Gpu withHealth(Health h) {
-    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, h, mig);
+    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, h, mig, "");
+  }
+
+  /** Unhealthy for {@code reason}. */
+  public Gpu unhealthy(String reason) {
+    return new Gpu(index, uuid, model, memoryMiB, pciBusId, numaNode, cpuAffinity, Health.UNHEALTHY, mig, reason);
   }
 }

@@ -1,4 +1,4 @@
-package io.topogpu.scheduler.placement;
+package io.topogpu.topology.objective;
 
 import io.topogpu.topology.model.NodeTopology;
 
@@ -59,7 +59,7 @@ public record SetValue(long mask, long bottleneck, long total, int numaSpan, int
     return Long.bitCount(groups);
   }
 
-  static int largestDomainBlock(NodeTopology t, long gpus) {
+  public static int largestDomainBlock(NodeTopology t, long gpus) {
     int best = 0;
     for (var domain : t.nvlinkDomains()) {
       best = Math.max(best, (int) domain.stream().filter(g -> (gpus & (1L << g)) != 0).count());
@@ -67,7 +67,7 @@ public record SetValue(long mask, long bottleneck, long total, int numaSpan, int
     return best;
   }
 
-  static int largestNumaBlock(NodeTopology t, long gpus) {
+  public static int largestNumaBlock(NodeTopology t, long gpus) {
     int best = 0;
     for (var group : t.numaGroups()) {
       best = Math.max(best, (int) group.stream().filter(g -> (gpus & (1L << g)) != 0).count());
