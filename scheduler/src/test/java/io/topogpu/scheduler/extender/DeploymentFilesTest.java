@@ -147,6 +147,22 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void kubeSchedulerHandsTheExtenderEveryFeasibleNode() {
+    JsonNode config = documents(SCHEDULER_CONFIG).get(0);
+
+    assertThat(config.path("percentageOfNodesToScore").isInt())
+        .as("percentageOfNodesToScore is set as an integer in %s", SCHEDULER_CONFIG)
+        .isTrue();
+    assertThat(config.get("percentageOfNodesToScore").asInt()).isEqualTo(100);
+    for (JsonNode profile : config.get("profiles")) {
+      assertThat(profile.has("percentageOfNodesToScore"))
+          .as("profile %s must not lower the top-level percentageOfNodesToScore",
+              profile.path("schedulerName").asText())
+          .isFalse();
+    }
+  }
+
+  @Test
   void theHttpTimeoutLeavesRoomForAGangBind() {
     JsonNode extender = documents(SCHEDULER_CONFIG).get(0).get("extenders").get(0);
 
