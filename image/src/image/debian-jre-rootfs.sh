@@ -21,6 +21,9 @@ for deb in "$debs"/*.deb; do
   dpkg-deb -x "$deb" "$root"
 done
 "$here/minimal-rootfs.sh" "$root"
+# The dynamic loader cache ldconfig would write at install time (the JRE also finds its own
+# libraries through RPATH $ORIGIN, which needs /proc, as every container runtime mounts it).
+ldconfig -r "$root" 2>/dev/null || echo "$0: ldconfig -r failed; the loader falls back to its default paths" >&2
 
 jre="$root/usr/lib/jvm/java-17-openjdk-amd64"
 [[ -x "$jre/bin/java" ]] || { echo "$0: no java in $jre after unpacking" >&2; exit 1; }

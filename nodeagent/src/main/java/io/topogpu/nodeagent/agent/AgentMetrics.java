@@ -33,6 +33,8 @@ public final class AgentMetrics {
     registry.gauge("topogpu.agent.nvlink.domains", domains);
     registry.gauge("topogpu.agent.healthy", health, h -> h.healthy() ? 1 : 0);
     registry.gauge("topogpu.agent.mig.unknown.gpus", migUnknown);
+    // Exported at 0 from the start, so rate() and alerts see the series before the first failure.
+    error("api", 0);
     Gauge.builder("topogpu.agent.last.good.probe.timestamp", lastGoodMillis, t -> t.get() / 1000.0)
         .baseUnit("seconds").description("Unix time of the last probe read from NVML and published")
         .register(registry);
@@ -60,7 +62,11 @@ public final class AgentMetrics {
   }
 
   void error(String kind) {
+    error(kind, 1);
+  }
+
+  private void error(String kind, int count) {
     Counter.builder("topogpu.agent.errors").tag("kind", kind).description("failures by kind")
-        .register(registry).increment();
+        .register(registry).increment(count);
   }
 }
