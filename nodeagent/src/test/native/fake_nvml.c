@@ -16,6 +16,10 @@
  *   mig-mode <i> <0|1>                         MIG capable GPU and its current mode
  *   mig-profile sel=<s> id=<id> slices=<n> count=<n> mem=<MiB> placements=<start,...>:<size>
  *   mig-gi <i> id=<giId> profile=<id> start=<s> size=<n> mem=<MiB> uuid=<MIG-...>
+ *   mig-refuse <i> <nvmlReturn_t>              GPU i answers its MIG mode, but every other MIG call
+ *                                              (profiles, placements, GPU instances, MIG devices)
+ *                                              fails with this code, as a driver refusing an
+ *                                              unprivileged process (NO_PERMISSION = 4)
  *   fabric <i> <32 hex digits cluster uuid> <clique id>
  *   topo                                       the rest of the file is `nvidia-smi topo -m` output
  * The topo block gives the GPU-GPU matrix (NV# = that many links to the peer or, with nvswitch, to
@@ -68,7 +72,7 @@ typedef struct {
   char bus[32], uuid[96], name[96];
   unsigned pciId;
   unsigned long long memMiB;
-  int gpuNuma, migCapable, migMode, linksDown, nGi, hasFabric;
+  int gpuNuma, migCapable, migMode, migRefuse, linksDown, nGi, hasFabric;
   unsigned char clusterUuid[16];
   unsigned cliqueId;
   int nv[MAX_GPUS];       /* NV count towards each peer, 0 when the topo cell is a PCIe class */
@@ -182,6 +186,7 @@ static void readMachine(void) {
     if (sscanf(line, "nvlink-version %d", &M.nvlinkVersion) == 1) continue;
     if (sscanf(line, "nvlink-down %d", &a) == 1) { M.gpu[a].linksDown = 1; continue; }
     if (sscanf(line, "mig-mode %d %d", &a, &b) == 2) { M.gpu[a].migCapable = 1; M.gpu[a].migMode = b; continue; }
+    if (sscanf(line, "mig-refuse %d %d", &a, &b) == 2) { M.gpu[a].migRefuse = b; continue; }
     if (sscanf(line, "pcie %d %d %95s", &a, &b, word) == 3) {
       pcieOverride[a][b] = pcieOverride[b][a] = level(word);
       continue;
@@ -481,6 +486,7 @@ static profile_t *profileBy(int sel, int id) {
 nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfo(void *device, unsigned selector, nvmlGpuInstanceProfileInfo_t *info) {
   gpu_t *g = gpuOf(device);
   if (!g) return INVALID_ARGUMENT;
+  if (g->migRefuse) return g->migRefuse;
   if (selector >= 0x12) return INVALID_ARGUMENT;
   profile_t *p = profileBy((int)selector, -1);
   if (!g->migCapable || !p) return NOT_SUPPORTED;
@@ -512,6 +518,7 @@ nvmlReturn_t nvmlDeviceGetGpuInstancePossiblePlacements_v2(void *device, unsigne
   gpu_t *g = gpuOf(device);
   profile_t *p = profileBy(-1, (int)profileId);
   if (!g || !p) return INVALID_ARGUMENT;
+  if (g->migRefuse) return g->migRefuse;
   if (placements == NULL) { *count = (unsigned)p->nstarts; return OK; }
   if (*count < (unsigned)p->nstarts) return INSUFFICIENT_SIZE;
   for (int k = 0; k < p->nstarts; k++) placements[k] = (nvmlGpuInstancePlacement_t){(unsigned)p->starts[k], (unsigned)p->size};
@@ -522,6 +529,7 @@ nvmlReturn_t nvmlDeviceGetGpuInstancePossiblePlacements_v2(void *device, unsigne
 nvmlReturn_t nvmlDeviceGetGpuInstances(void *device, unsigned profileId, void **instances, unsigned *count) {
   gpu_t *g = gpuOf(device);
   if (!g || !profileBy(-1, (int)profileId)) return INVALID_ARGUMENT;
+  if (g->migRefuse) return g->migRefuse;
   if (!g->migMode) return NOT_SUPPORTED;
   unsigned n = 0;
   for (int k = 0; k < g->nGi; k++) {
@@ -547,6 +555,7 @@ nvmlReturn_t nvmlGpuInstanceGetInfo(void *gpuInstance, nvmlGpuInstanceInfo_t *in
 nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(void *device, unsigned *count) {
   gpu_t *g = gpuOf(device);
   if (!g) return INVALID_ARGUMENT;
+  if (g->migRefuse) return g->migRefuse;
   *count = g->migMode ? 7 : 0;
   return OK;
 }
@@ -555,6 +564,7 @@ nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(void *device, unsigned *count) {
 nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(void *device, unsigned index, void **migDevice) {
   gpu_t *g = gpuOf(device);
   if (!g || index >= 7) return INVALID_ARGUMENT;
+  if (g->migRefuse) return g->migRefuse;
   if (!g->migMode) return NOT_SUPPORTED;
   if (index >= (unsigned)g->nGi) return NOT_FOUND;
   *migDevice = &g->migHandle[index];

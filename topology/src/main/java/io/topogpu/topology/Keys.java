@@ -44,6 +44,18 @@ public final class Keys {
   public static final String SCHEDULER_PLUGINS_POD_GROUP = "scheduling.x-k8s.io/pod-group";
   /** Volcano annotation; size from its PodGroup. */
   public static final String VOLCANO_GROUP_NAME = "scheduling.k8s.io/group-name";
+  /** Volcano's newer annotation (set next to {@link #VOLCANO_GROUP_NAME}); size from its PodGroup. */
+  public static final String VOLCANO_SH_GROUP_NAME = "scheduling.volcano.sh/group-name";
+  /** JobSet labels on every pod of a JobSet's child Jobs (jobset.x-k8s.io controller). */
+  public static final String JOBSET_NAME = "jobset.sigs.k8s.io/jobset-name";
+  public static final String JOBSET_REPLICATED_JOB_NAME = "jobset.sigs.k8s.io/replicatedjob-name";
+  /** Index of the pod's Job within its replicated job, 0 .. replicas-1. */
+  public static final String JOBSET_JOB_INDEX = "jobset.sigs.k8s.io/job-index";
+  /** LeaderWorkerSet labels and annotation on every pod of a group (leaderworkerset.x-k8s.io controller). */
+  public static final String LWS_NAME = "leaderworkerset.sigs.k8s.io/name";
+  public static final String LWS_GROUP_INDEX = "leaderworkerset.sigs.k8s.io/group-index";
+  /** Annotation: pods in the group, leader included. */
+  public static final String LWS_SIZE = "leaderworkerset.sigs.k8s.io/size";
   /** Kueue label naming the pod group. */
   public static final String KUEUE_POD_GROUP_NAME = "kueue.x-k8s.io/pod-group-name";
   /** Kueue annotation with the pod group's total count. */

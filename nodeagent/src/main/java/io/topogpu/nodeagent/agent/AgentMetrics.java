@@ -1,11 +1,13 @@
 package io.topogpu.nodeagent.agent;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.topogpu.nodeagent.publish.Outcome;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's meters, named once here (Prometheus names in docs/nodeagent.md):
@@ -13,18 +15,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code topogpu_agent_publishes_total} ({@code outcome} = {@link Outcome#label()}),
  * {@code topogpu_agent_errors_total} ({@code kind} = {@code nvml_<RETURN_CODE>} or {@code api}),
  * {@code topogpu_agent_gpus} and {@code topogpu_agent_nvlink_domains} (gauges from the last good
- * probe), {@code topogpu_agent_healthy} (1 or 0).
+ * probe), {@code topogpu_agent_healthy} (1 or 0), {@code topogpu_agent_mig_unknown_gpus} (GPUs whose
+ * MIG state the driver refused to show, last good probe), {@code
+ * topogpu_agent_last_good_probe_timestamp_seconds} (Unix time of the last probe that was read and
+ * published; {@code time() - it} is how stale the node's annotation may be, 0 before the first).
  */
 public final class AgentMetrics {
   private final MeterRegistry registry;
   private final AtomicInteger gpus = new AtomicInteger();
   private final AtomicInteger domains = new AtomicInteger();
+  private final AtomicInteger migUnknown = new AtomicInteger();
+  private final AtomicLong lastGoodMillis = new AtomicLong();
 
   public AgentMetrics(MeterRegistry registry, AgentHealth health) {
     this.registry = registry;
     registry.gauge("topogpu.agent.gpus", gpus);
     registry.gauge("topogpu.agent.nvlink.domains", domains);
     registry.gauge("topogpu.agent.healthy", health, h -> h.healthy() ? 1 : 0);
+    registry.gauge("topogpu.agent.mig.unknown.gpus", migUnknown);
+    // Exported at 0 from the start, so rate() and alerts see the series before the first failure.
+    error("api", 0);
+    Gauge.builder("topogpu.agent.last.good.probe.timestamp", lastGoodMillis, t -> t.get() / 1000.0)
+        .baseUnit("seconds").description("Unix time of the last probe read from NVML and published")
+        .register(registry);
   }
 
   void probed(Duration took, boolean ok) {
@@ -32,9 +45,15 @@ public final class AgentMetrics {
         .description("NVML discovery time").register(registry).record(took);
   }
 
-  void topology(int gpuCount, int nvlinkDomains) {
+  void topology(int gpuCount, int nvlinkDomains, int migUnknownGpus) {
     gpus.set(gpuCount);
     domains.set(nvlinkDomains);
+    migUnknown.set(migUnknownGpus);
+  }
+
+  /** A probe read from NVML reached the node annotation (written or already equal). */
+  void goodProbePublished() {
+    lastGoodMillis.set(System.currentTimeMillis());
   }
 
   void outcome(Outcome o) {
@@ -43,7 +62,11 @@ public final class AgentMetrics {
   }
 
   void error(String kind) {
+    error(kind, 1);
+  }
+
+  private void error(String kind, int count) {
     Counter.builder("topogpu.agent.errors").tag("kind", kind).description("failures by kind")
-        .register(registry).increment();
+        .register(registry).increment(count);
   }
 }

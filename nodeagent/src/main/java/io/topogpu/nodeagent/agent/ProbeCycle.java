@@ -39,7 +39,8 @@ public final class ProbeCycle implements Runnable {
     try {
       probe = prober.get();
       metrics.probed(Duration.ofNanos(System.nanoTime() - start), true);
-      metrics.topology(probe.topology().gpuCount(), probe.topology().nvlinkDomains().size());
+      metrics.topology(probe.topology().gpuCount(), probe.topology().nvlinkDomains().size(),
+          (int) probe.topology().gpus().stream().filter(g -> !g.mig().known()).count());
       health.nvmlReached();
       probe.notes().forEach(n -> LOG.info("probe note: {}", kv("note", n)));
     } catch (RuntimeException e) {
@@ -52,6 +53,9 @@ public final class ProbeCycle implements Runnable {
     try {
       Outcome outcome = probe != null ? publisher.published(probe.topology()) : publisher.probeFailed();
       metrics.outcome(outcome);
+      if (probe != null) {
+        metrics.goodProbePublished();
+      }
       health.publishSucceeded();
       if (outcome != Outcome.UNCHANGED && outcome != Outcome.STILL_STALE) {
         LOG.info("node annotation {} {} {}", kv("outcome", outcome.label()),

@@ -6,10 +6,12 @@ import io.topogpu.nodeagent.nvml.NvmlReturn;
 import io.topogpu.topology.model.MigInstance;
 import io.topogpu.topology.model.MigState;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * MIG state of one GPU from NVML: mode, the memory-slice axis, and the GPU instances with their
@@ -19,13 +21,31 @@ import java.util.Optional;
  * possible placement of every profile (8 on A100/H100: the 7g profile sits at {@code {0}:8}); 0
  * when placements cannot be read (they need privileges). Profiles are enumerated by selector
  * {@code 0 .. 0x11}, skipping NOT_SUPPORTED, until INVALID_ARGUMENT.
+ *
+ * <p>A MIG query the driver refuses ({@link #REFUSALS}: an unprivileged process without the MIG
+ * monitor capability) loses only this GPU's MIG state, never the probe: the GPU is published with
+ * {@link MigState#unknown} naming the call and the code, and nothing of it is placed until a later
+ * probe reads it. Any other failure propagates.
  */
 final class MigDiscovery {
   static final int PROFILE_SELECTORS = 0x12;
+  /** NVML answers to a MIG query that mean "not allowed to look", not "driver broken". */
+  static final Set<NvmlReturn> REFUSALS = EnumSet.of(NvmlReturn.NO_PERMISSION);
 
   private MigDiscovery() {}
 
   static MigState of(Nvml nvml, int gpu, long gpuMemoryMiB) {
+    try {
+      return read(nvml, gpu, gpuMemoryMiB);
+    } catch (NvmlException e) {
+      if (REFUSALS.contains(e.code())) {
+        return MigState.unknown("refused by the driver: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private static MigState read(Nvml nvml, int gpu, long gpuMemoryMiB) {
     if (!Absent.unlessAbsent(() -> nvml.migEnabled(gpu)).orElse(false)) {
       return MigState.DISABLED;
     }

@@ -7,6 +7,7 @@ import io.topogpu.topology.model.Health;
 import io.topogpu.topology.model.Link;
 import io.topogpu.topology.model.LinkKind;
 import io.topogpu.topology.model.LinkMatrix;
+import io.topogpu.topology.model.MigState;
 import io.topogpu.topology.model.NodeTopology;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.UUID;
  * <p>Per GPU: name, UUID, PCI bus id, memory; NUMA node = lowest node of {@code
  * nvmlDeviceGetMemoryAffinity} (the CPU-side node {@code topo -m} prints as NUMA Affinity), else
  * the GPU's own NUMA id ({@code nvmlDeviceGetNumaNodeId}), else -1; CPU affinity as a cpulist; MIG
- * per {@link MigDiscovery}. Links per {@link NvlinkScan}; pairs without NVLink get the PCIe class
+ * per {@link MigDiscovery} (a refused MIG query marks that GPU's MIG unknown, with a note). Links
+ * per {@link NvlinkScan}; pairs without NVLink get the PCIe class
  * of {@code nvmlDeviceGetTopologyCommonAncestor} (SYS when the platform cannot say). Fabric: the
  * {@code (clusterUuid, cliqueId)} every fabric-attached GPU agrees on (state COMPLETED, status
  * SUCCESS, non-zero UUID), as GPU Feature Discovery derives {@code nvidia.com/gpu.clique}; none
@@ -66,8 +68,11 @@ public final class NvmlDiscovery {
     if (numa < 0 && cpus.isEmpty()) {
       notes.add("GPU " + g + ": NVML reports neither NUMA nor CPU affinity");
     }
-    return new Gpu(g, nvml.uuid(g), nvml.name(g), memoryMiB, nvml.pciInfo(g).busId(), numa, cpus, Health.HEALTHY,
-        MigDiscovery.of(nvml, g, memoryMiB));
+    MigState mig = MigDiscovery.of(nvml, g, memoryMiB);
+    if (!mig.known()) {
+      notes.add("GPU " + g + ": MIG state unknown, publishing the rest of the topology: " + mig.unknown());
+    }
+    return new Gpu(g, nvml.uuid(g), nvml.name(g), memoryMiB, nvml.pciInfo(g).busId(), numa, cpus, Health.HEALTHY, mig);
   }
 
   private static LinkMatrix links(Nvml nvml, List<String> busIds, List<String> notes) {

@@ -13,13 +13,18 @@ import io.topogpu.topology.model.Gpu;
 import io.topogpu.topology.model.Link;
 import io.topogpu.topology.model.LinkKind;
 import io.topogpu.topology.model.MigInstance;
+import io.topogpu.topology.model.MigState;
+import io.topogpu.topology.annotation.TopologyCodec;
 import io.topogpu.topology.model.NodeTopology;
 import io.topogpu.topology.parse.TopoMatrixParser;
 import io.topogpu.topology.shapes.Shapes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -116,6 +121,40 @@ class NvmlDiscoveryIT {
     assertThat(t.gpu(2).mig().enabled()).isTrue();
     assertThat(t.gpu(2).mig().instances()).isEmpty();
     assertThat(t.gpu(3).mig().enabled()).isFalse();
+  }
+
+  @Test
+  @DisplayName("MIG listing refused on GPU 0: that GPU's MIG is unknown with the reason, the rest is read as usual")
+  void refusedMigReadLosesOnlyThatGpusMigState() {
+    NodeTopology full = probe(FakeMachines.library(), "a100-80gb-mig").topology();
+
+    Probe p = probe(FakeMachines.library(), "a100-80gb-mig-refused");
+    NodeTopology t = p.topology();
+
+    String why = "refused by the driver: nvmlDeviceGetMaxMigDeviceCount failed: NVML_ERROR_NO_PERMISSION (4)";
+    assertThat(t.gpu(0).mig()).isEqualTo(MigState.unknown(why));
+    assertThat(t.gpu(0).withMig(full.gpu(0).mig())).as("GPU 0 apart from MIG").isEqualTo(full.gpu(0));
+    for (int g = 1; g < full.gpuCount(); g++) {
+      assertThat(t.gpu(g)).as("GPU %d", g).isEqualTo(full.gpu(g));
+    }
+    assertThat(t.links()).isEqualTo(full.links());
+    assertThat(p.notes()).contains("GPU 0: MIG state unknown, publishing the rest of the topology: " + why);
+
+    NodeTopology published = TopologyCodec.decode(TopologyCodec.encode(t));
+    assertThat(published).isEqualTo(t);
+    assertThat(published.gpu(0).mig().unknown()).isEqualTo(why);
+  }
+
+  @Test
+  @DisplayName("any other MIG failure still fails the probe: only a refusal is tolerated")
+  void migFailuresOtherThanARefusalFailTheProbe(@TempDir Path dir) throws IOException {
+    Machine refused = FakeMachines.machine("a100-80gb-mig-refused");
+    Path file = dir.resolve("gpu-lost.machine");
+    Files.writeString(file, refused.text().replace("mig-refuse 0 4", "mig-refuse 0 15"));
+    Machine lost = new Machine("gpu-lost", file, Files.readString(file));
+
+    assertThatThrownBy(() -> NvmlDiscovery.probe(FakeMachines.serving(FakeMachines.library(), lost)))
+        .isInstanceOfSatisfying(NvmlException.class, e -> assertThat(e.code()).isEqualTo(NvmlReturn.GPU_IS_LOST));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.topogpu.scheduler.extender;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -47,4 +48,9 @@ public interface ExtenderBackend extends MeterBinder {
 
   @Override
   default void bindTo(MeterRegistry registry) {}
+
+  /** Like {@link #bindTo(MeterRegistry)}, with the extender's scrape-time gauges available. */
+  default void bindTo(ExtenderMetrics metrics) {
+    bindTo(metrics.registry());
+  }
 }

@@ -73,7 +73,7 @@ public final class ExtenderServer implements AutoCloseable {
   public static ExtenderServer start(
       ExtenderBackend backend, ExtenderServerOptions options, ExtenderMetrics metrics) {
     ExtenderServer server = new ExtenderServer(backend, options, metrics);
-    backend.bindTo(metrics.registry());
+    backend.bindTo(metrics);
     try {
       server.http = server.listen(server.router.apiRouter(), options.host(), options.port());
       if (options.opsPort().isPresent()) {

@@ -12,7 +12,10 @@ public enum GangSource {
   TOPOGPU(Keys.GANG, "annotation or label " + Keys.GANG_SIZE),
   SCHEDULER_PLUGINS(Keys.SCHEDULER_PLUGINS_POD_GROUP, "the scheduler-plugins PodGroup's minMember"),
   VOLCANO(Keys.VOLCANO_GROUP_NAME, "the Volcano PodGroup's minMember"),
-  KUEUE(Keys.KUEUE_POD_GROUP_NAME, "annotation " + Keys.KUEUE_POD_GROUP_TOTAL_COUNT);
+  VOLCANO_SH(Keys.VOLCANO_SH_GROUP_NAME, "the Volcano PodGroup's minMember"),
+  KUEUE(Keys.KUEUE_POD_GROUP_NAME, "annotation " + Keys.KUEUE_POD_GROUP_TOTAL_COUNT),
+  LEADER_WORKER_SET(Keys.LWS_NAME, "annotation " + Keys.LWS_SIZE + " (leader + workers)"),
+  JOBSET(Keys.JOBSET_NAME, Keys.GANG_SIZE + " (the pods of one child Job: its parallelism)");
 
   private final String nameKey;
   private final String sizeFrom;

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -12,7 +14,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +46,9 @@ public final class ExtenderMetrics {
   public static final String REJECTIONS = "topogpu.extender.rejections";
   public static final String LEDGER_GPUS = "topogpu.ledger.gpus";
   public static final String INFORMER_LAG = "topogpu.informer.lag";
+  public static final String NODE_GPUS = "topogpu.node.gpus";
+  public static final String GPUS_BY_LINK_CLASS = "topogpu.allocated.gpus";
+  public static final String FRAGMENTATION = "topogpu.fragmentation.ratio";
 
   public static final String TAG_VERB = "verb";
   public static final String TAG_OUTCOME = "outcome";
@@ -48,6 +57,8 @@ public final class ExtenderMetrics {
   public static final String TAG_UNRESOLVABLE = "unresolvable";
   public static final String TAG_STATE = "state";
   public static final String TAG_RESOURCE = "resource";
+  public static final String TAG_NODE = "node";
+  public static final String TAG_LINK_CLASS = "link_class";
 
   /** Content type of {@link #scrape()}: Prometheus text exposition format 0.0.4. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -91,6 +102,8 @@ public final class ExtenderMetrics {
   }
 
   private final PrometheusMeterRegistry registry;
+  /** Run before each scrape: gauges whose rows (nodes, link classes) come and go. */
+  private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
   public ExtenderMetrics() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -106,7 +119,36 @@ public final class ExtenderMetrics {
 
   /** The Prometheus text exposition of every registered meter. */
   public String scrape() {
+    beforeScrape.forEach(Runnable::run);
     return registry.scrape();
+  }
+
+  /**
+   * The ledger's allocation gauges, from {@code stats} read once per scrape ({@link AllocationStats}):
+   * {@value #NODE_GPUS} ({@code node}, {@code state} = allocated|free), {@value #GPUS_BY_LINK_CLASS}
+   * ({@code link_class}) and {@value #FRAGMENTATION}. Rows of nodes that left disappear.
+   */
+  public void registerAllocation(Supplier<AllocationStats> stats) {
+    MultiGauge nodeGpus = MultiGauge.builder(NODE_GPUS).description("Whole GPUs per node by state")
+        .register(registry);
+    MultiGauge byClass = MultiGauge.builder(GPUS_BY_LINK_CLASS)
+        .description("GPUs held by pods, by the link class of each pod's GPUs").register(registry);
+    AtomicReference<Double> fragmentation = new AtomicReference<>(0.0);
+    Gauge.builder(FRAGMENTATION, fragmentation, AtomicReference::get)
+        .description("Share of free GPUs outside their node's largest free NVLink group").register(registry);
+    beforeScrape.add(() -> {
+      AllocationStats s = stats.get();
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      s.nodeGpus().forEach((node, counts) -> {
+        rows.add(MultiGauge.Row.of(Tags.of(TAG_NODE, node, TAG_STATE, "allocated"), counts[AllocationStats.ALLOCATED]));
+        rows.add(MultiGauge.Row.of(Tags.of(TAG_NODE, node, TAG_STATE, "free"), counts[AllocationStats.FREE]));
+      });
+      nodeGpus.register(rows, true);
+      List<MultiGauge.Row<?>> classes = new ArrayList<>();
+      s.gpusByLinkClass().forEach((c, n) -> classes.add(MultiGauge.Row.of(Tags.of(TAG_LINK_CLASS, c), n)));
+      byClass.register(classes, true);
+      fragmentation.set(s.fragmentation());
+    });
   }
 
   public void recordRequest(String verb, Outcome outcome, long nanos, long bodyBytes) {

@@ -2,6 +2,7 @@ package io.topogpu.scheduler.service;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.topogpu.scheduler.metrics.AllocationStats;
 import io.topogpu.scheduler.bind.BindException;
 import io.topogpu.scheduler.bind.BindTarget;
 import io.topogpu.scheduler.bind.Binder;
@@ -260,6 +261,12 @@ public final class TopogpuBackend implements ExtenderBackend {
    * Whole GPUs allocated and free in the ledger ({@value ExtenderMetrics#LEDGER_GPUS}), and the
    * pod informer's lag ({@value ExtenderMetrics#INFORMER_LAG}, from a bind to its echo).
    */
+  @Override
+  public void bindTo(ExtenderMetrics metrics) {
+    bindTo(metrics.registry());
+    metrics.registerAllocation(() -> AllocationStats.of(state.nodes()));
+  }
+
   @Override
   public void bindTo(MeterRegistry registry) {
     ExtenderMetrics.registerLedgerGpus(

@@ -147,6 +147,22 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void kubeSchedulerHandsTheExtenderEveryFeasibleNode() {
+    JsonNode config = documents(SCHEDULER_CONFIG).get(0);
+
+    assertThat(config.path("percentageOfNodesToScore").isInt())
+        .as("percentageOfNodesToScore is set as an integer in %s", SCHEDULER_CONFIG)
+        .isTrue();
+    assertThat(config.get("percentageOfNodesToScore").asInt()).isEqualTo(100);
+    for (JsonNode profile : config.get("profiles")) {
+      assertThat(profile.has("percentageOfNodesToScore"))
+          .as("profile %s must not lower the top-level percentageOfNodesToScore",
+              profile.path("schedulerName").asText())
+          .isFalse();
+    }
+  }
+
+  @Test
   void theHttpTimeoutLeavesRoomForAGangBind() {
     JsonNode extender = documents(SCHEDULER_CONFIG).get(0).get("extenders").get(0);
 
@@ -206,9 +222,12 @@ class DeploymentFilesTest {
     assertThat(scheduler.at("/livenessProbe/httpGet/scheme").asText()).isEqualTo("HTTPS");
     assertThat(scheduler.at("/livenessProbe/httpGet/port").asInt()).isEqualTo(10259);
     assertThat(extender.get("image").asText()).isEqualTo("ghcr.io/topogpu/topogpu:0.1.0");
-    assertThat(texts(extender.get("command")))
-        .containsSubsequence("topogpu", "extender", "--config=/etc/topogpu/policy.yaml");
-    assertThat(texts(extender.get("command")))
+    assertThat(extender.has("command"))
+        .as("the image's entrypoint launches topogpu; the container sets args only")
+        .isFalse();
+    assertThat(texts(extender.get("args")))
+        .containsSubsequence("extender", "--config=/etc/topogpu/policy.yaml");
+    assertThat(texts(extender.get("args")))
         .noneMatch(arg -> arg.startsWith("--port") || arg.startsWith("--host"));
     assertThat(deployment.at("/spec/template/spec/volumes/0/configMap/name").asText())
         .isEqualTo("topogpu-scheduler-config");
@@ -226,7 +245,7 @@ class DeploymentFilesTest {
   void theExtenderIsProbedOnItsOperationsPort() {
     JsonNode extender = container(only("Deployment", "topogpu-scheduler"), "extender");
     String opsPort =
-        texts(extender.get("command")).stream()
+        texts(extender.get("args")).stream()
             .filter(arg -> arg.startsWith("--ops-port="))
             .map(arg -> arg.substring("--ops-port=".length()))
             .findFirst()

@@ -105,4 +105,83 @@ class GangIdentitiesTest {
         Keys.SCHEDULER_PLUGINS_POD_GROUP, "sp-group");
     assertThat(identities.resolve(q)).isEqualTo(member("sp-group", 4, GangSource.SCHEDULER_PLUGINS));
   }
+  @Test
+  void volcanosNewerGroupNameAnnotationUsesVolcanosPodGroupToo() {
+    PodInfo p = MakePod.named("w-0").gpus(8).annotation(Keys.VOLCANO_SH_GROUP_NAME, "vc-group").obj();
+    assertThat(identities.resolve(p)).isEqualTo(member("vc-group", 3, GangSource.VOLCANO_SH));
+  }
+
+  @Test
+  void leaderWorkerSetGroupIsOneGangOfItsSizeNamedAfterTheLeader() {
+    PodInfo leader = labelled(MakePod.named("vllm-1").gpus(8).annotation(Keys.LWS_SIZE, "4").obj(),
+        Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "1");
+    PodInfo worker = labelled(MakePod.named("vllm-1-3").gpus(8).annotation(Keys.LWS_SIZE, "4").obj(),
+        Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "1");
+    PodInfo otherGroup = labelled(MakePod.named("vllm-0-3").gpus(8).annotation(Keys.LWS_SIZE, "4").obj(),
+        Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "0");
+    assertThat(identities.resolve(leader)).isEqualTo(member("vllm-1", 4, GangSource.LEADER_WORKER_SET));
+    assertThat(identities.resolve(worker)).isEqualTo(member("vllm-1", 4, GangSource.LEADER_WORKER_SET));
+    assertThat(identities.resolve(otherGroup)).isEqualTo(member("vllm-0", 4, GangSource.LEADER_WORKER_SET));
+  }
+
+  @Test
+  void leaderWorkerSetPodWithoutSizeOrGroupIndexIsUnresolved() {
+    PodInfo noSize = labelled(MakePod.named("vllm-1").gpus(8).obj(), Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "1");
+    assertThat(identities.resolve(noSize)).isEqualTo(new GangResolution.Unresolved("default/vllm-1",
+        "gang size unknown: leaderworkerset.sigs.k8s.io/name names gang default/vllm-1 but "
+            + "leaderworkerset.sigs.k8s.io/size is missing"));
+    PodInfo noIndex = labelled(MakePod.named("vllm-1").gpus(8).annotation(Keys.LWS_SIZE, "4").obj(),
+        Keys.LWS_NAME, "vllm");
+    assertThat(identities.resolve(noIndex)).isEqualTo(new GangResolution.Unresolved("default/vllm",
+        "gang size unknown: leaderworkerset.sigs.k8s.io/name is vllm but label "
+            + "leaderworkerset.sigs.k8s.io/group-index is missing"));
+  }
+
+  @Test
+  void aGangSizeOnTheTemplateOverridesTheLeaderWorkerSetSize() {
+    PodInfo p = labelled(MakePod.named("vllm-0-1").gpus(8).annotation(Keys.LWS_SIZE, "4")
+        .annotation(Keys.GANG_SIZE, "3").obj(), Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "0");
+    assertThat(identities.resolve(p)).isEqualTo(member("vllm-0", 3, GangSource.LEADER_WORKER_SET));
+  }
+
+  private static PodInfo jobSetPod(String name, String replicatedJob, String jobIndex, String gangSize) {
+    MakePod pod = MakePod.named(name).gpus(8);
+    if (gangSize != null) {
+      pod.annotation(Keys.GANG_SIZE, gangSize);
+    }
+    return labelled(pod.obj(), Keys.JOBSET_NAME, "train", Keys.JOBSET_REPLICATED_JOB_NAME, replicatedJob,
+        Keys.JOBSET_JOB_INDEX, jobIndex);
+  }
+
+  @Test
+  void eachChildJobOfAJobSetIsItsOwnGang() {
+    assertThat(identities.resolve(jobSetPod("train-workers-0-2-abcde", "workers", "0", "4")))
+        .isEqualTo(member("train-workers-0", 4, GangSource.JOBSET));
+    assertThat(identities.resolve(jobSetPod("train-workers-1-0-fghij", "workers", "1", "4")))
+        .isEqualTo(member("train-workers-1", 4, GangSource.JOBSET));
+    assertThat(identities.resolve(jobSetPod("train-driver-0-0-klmno", "driver", "0", "1")))
+        .isEqualTo(member("train-driver-0", 1, GangSource.JOBSET));
+  }
+
+  @Test
+  void aJobSetPodWithoutGangSizeIsNotAGangMember() {
+    assertThat(identities.resolve(jobSetPod("train-workers-0-0-abcde", "workers", "0", null)))
+        .isEqualTo(GangResolution.SINGLE);
+  }
+
+  @Test
+  void aJobSetPodMissingItsJobIndexIsUnresolved() {
+    PodInfo p = labelled(MakePod.named("x").gpus(8).annotation(Keys.GANG_SIZE, "4").obj(),
+        Keys.JOBSET_NAME, "train", Keys.JOBSET_REPLICATED_JOB_NAME, "workers");
+    assertThat(identities.resolve(p)).isEqualTo(new GangResolution.Unresolved("default/train",
+        "gang size unknown: jobset.sigs.k8s.io/jobset-name is train but label jobset.sigs.k8s.io/job-index is missing"));
+  }
+
+  @Test
+  void topogpusOwnGangNameWinsOverTheJobSetAndLeaderWorkerSetAliases() {
+    PodInfo p = labelled(GangPods.member("whole-jobset", 8, "w-0").gpus(8).obj(),
+        Keys.JOBSET_NAME, "train", Keys.JOBSET_REPLICATED_JOB_NAME, "workers", Keys.JOBSET_JOB_INDEX, "1",
+        Keys.LWS_NAME, "vllm", Keys.LWS_GROUP_INDEX, "0");
+    assertThat(identities.resolve(p)).isEqualTo(member("whole-jobset", 8, GangSource.TOPOGPU));
+  }
 }

@@ -34,8 +34,9 @@ final class Wire {
       String healthReason) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"enabled", "slices", "instances"})
-  record Mig(Boolean enabled, Integer slices, List<MigInstance> instances) {}
+  /** {@code unknown}: why the MIG state could not be read (then enabled, no slices or instances). */
+  @JsonPropertyOrder({"enabled", "slices", "instances", "unknown"})
+  record Mig(Boolean enabled, Integer slices, List<MigInstance> instances, String unknown) {}
 
   /** A MIG GPU instance as a fixed tuple; readers ignore elements after the sixth. */
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)

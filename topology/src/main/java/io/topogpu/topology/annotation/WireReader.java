@@ -75,7 +75,7 @@ final class WireReader {
       int giId = required(m.giId(), at + "[5]", "giId");
       instances.add(model(at, () -> new MigInstance(profile, start, size, memory, uuid, giId)));
     }
-    return model(path, () -> new MigState(enabled, w.slices() == null ? 0 : w.slices(), instances));
+    return model(path, () -> new MigState(enabled, w.slices() == null ? 0 : w.slices(), instances, w.unknown()));
   }
 
   /** Rows of tokens to a matrix; squareness and symmetry are {@link LinkMatrix#of}'s checks. */

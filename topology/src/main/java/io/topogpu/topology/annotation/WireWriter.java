@@ -58,7 +58,8 @@ final class WireWriter {
     return new Wire.Mig(
         m.enabled(),
         m.slices() == 0 ? null : m.slices(),
-        emptyToNull(m.instances().stream().map(WireWriter::instance).toList()));
+        emptyToNull(m.instances().stream().map(WireWriter::instance).toList()),
+        emptyToNull(m.unknown()));
   }
 
   private static Wire.MigInstance instance(MigInstance i) {

@@ -12,12 +12,35 @@ import java.util.List;
  *     A100/H100/B200, where {@code 7g} sits at 0:8 and {@code 3g} at 0:4 or 4:4; 4 on A30); 0 when MIG
  *     is off or unknown
  * @param instances the GPU instances that exist, sorted by placement start; instances never overlap
+ * @param unknown empty when the state was read; otherwise why it could not be (the driver refused a
+ *     MIG query). An unknown state counts as MIG enabled with no instances: nothing of the GPU is
+ *     placeable, whole or sliced, until a later probe reads it
  */
-public record MigState(boolean enabled, int slices, List<MigInstance> instances) {
+public record MigState(boolean enabled, int slices, List<MigInstance> instances, String unknown) {
 
   public static final MigState DISABLED = new MigState(false, 0, List.of());
 
+  public MigState(boolean enabled, int slices, List<MigInstance> instances) {
+    this(enabled, slices, instances, "");
+  }
+
+  /** MIG state that could not be read, and why. */
+  public static MigState unknown(String why) {
+    if (why == null || why.isBlank()) {
+      throw new IllegalArgumentException("an unknown mig state needs a reason");
+    }
+    return new MigState(true, 0, List.of(), why);
+  }
+
+  public boolean known() {
+    return unknown.isEmpty();
+  }
+
   public MigState {
+    unknown = unknown == null ? "" : unknown;
+    if (!unknown.isEmpty() && (!enabled || slices != 0 || (instances != null && !instances.isEmpty()))) {
+      throw new IllegalArgumentException("an unknown mig state must be enabled with no slices or instances");
+    }
     if (slices < 0) {
       throw new IllegalArgumentException("mig slices must be >= 0, got " + slices);
     }

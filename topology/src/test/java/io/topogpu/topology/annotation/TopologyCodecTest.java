@@ -167,6 +167,35 @@ class TopologyCodecTest {
   }
 
   @Test
+  void aMigStateThatCouldNotBeReadTravelsWithItsReasonAndStaysUnplaceableForOlderReaders() {
+    NodeTopology t = TopologyCodec.decode(
+        "{\"v\":1,\"gpus\":[{\"index\":0},{\"index\":1}],\"links\":[\"X NV12\",\"NV12 X\"]}");
+    String why = "refused by the driver: nvmlDeviceGetGpuInstances failed: NVML_ERROR_NO_PERMISSION (4)";
+    NodeTopology withUnknown = new NodeTopology(
+        List.of(t.gpu(0).withMig(MigState.unknown(why)), t.gpu(1)), t.links(), List.of(), null);
+
+    String encoded = TopologyCodec.encode(withUnknown);
+
+    assertThat(encoded).isEqualTo("{\"v\":1,\"gpus\":[{\"index\":0,\"mig\":{\"enabled\":true,\"unknown\":\""
+        + why + "\"}},{\"index\":1}],\"links\":[\"X NV12\",\"NV12 X\"]}");
+    NodeTopology back = TopologyCodec.decode(encoded);
+    assertThat(back).isEqualTo(withUnknown);
+    assertThat(back.gpu(0).mig().known()).isFalse();
+    assertThat(back.gpu(0).mig().unknown()).isEqualTo(why);
+    // A reader that predates the field sees a MIG GPU with no instances: nothing of it is placeable.
+    assertThat(back.gpu(0).mig().enabled()).isTrue();
+    assertThat(back.gpu(0).mig().instances()).isEmpty();
+  }
+
+  @Test
+  void anUnknownMigStateWithInstancesIsRejected() {
+    String value = "{\"v\":1,\"gpus\":[{\"index\":0,\"mig\":{\"enabled\":true,\"unknown\":\"refused\","
+        + "\"instances\":[[\"1g.10gb\",0,1,9984,\"\",9]]}}],\"links\":[\"X\"]}";
+    assertThatThrownBy(() -> TopologyCodec.decode(value))
+        .hasMessageContaining("gpus[0].mig: an unknown mig state must be enabled with no slices or instances");
+  }
+
+  @Test
   void aFutureMajorVersionIsRejectedBeforeAnythingElseIsRead() {
     assertThatThrownBy(() -> TopologyCodec.decode("{\"v\":2,\"gpus\":\"shaped differently\"}"))
         .isInstanceOf(AnnotationException.class)
