@@ -35,6 +35,12 @@ public final class Allocations {
     return a;
   }
 
+  /** The assignment {@code pod} records, if it carries one. */
+  public static Optional<Assignment> fromPod(Pod pod) {
+    Map<String, String> a = pod.getMetadata().getAnnotations();
+    return Optional.ofNullable(a == null ? null : a.get(Keys.GPUS)).map(GpusAnnotation::decode);
+  }
+
   public Optional<Assignment> of(String podKey) {
     return Optional.ofNullable(byPod.get(podKey));
   }
