@@ -71,6 +71,11 @@ public final class CoordinatedGangs implements GangHook {
   }
 
   @Override
+  public boolean isGangMember(PodInfo pod) {
+    return !(identities.resolve(pod) instanceof GangResolution.Single);
+  }
+
+  @Override
   public Optional<FilterResponse> filter(PodInfo pod, List<String> nodeNames) {
     GangFilterResult r = coordinator.filter(pod, nodeNames);
     if (r instanceof GangFilterResult.Single) {

@@ -1,5 +1,12 @@
 package io.topogpu.scheduler.service;
 
+import io.topogpu.scheduler.bind.KubePodEvictor;
+import io.topogpu.scheduler.bind.PodEvictor;
+import io.topogpu.scheduler.metrics.PreemptionMetrics;
+import io.topogpu.scheduler.preempt.GangEvictions;
+import io.topogpu.scheduler.preempt.PreemptionPlanner;
+import java.time.Clock;
+import java.util.concurrent.Executors;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -115,8 +122,24 @@ public final class ExtenderCommand implements Callable<Integer> {
     ClusterState state = new ClusterState(placer::attribute);
     ExtenderMetrics metrics = new ExtenderMetrics();
     Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
+    Optional<KubernetesClient> api = client;
+    PodEvictor evictor = api.<PodEvictor>map(KubePodEvictor::new).orElse((namespace, name, uid, why) -> {
+      log.warn("snapshot mode: evicting {}/{} from the cached state: {}", namespace, name, why);
+      state.removePod(namespace + "/" + name);
+      return true;
+    });
+    Preemptions preemptions = new Preemptions(state,
+        new PreemptionPlanner(placer, Preemptions.gangOf(gangs.service().identities())),
+        new GangEvictions(Preemptions.DEFAULT_OWED_FOR), evictor, gangs.events(),
+        new PreemptionMetrics(metrics.registry()), Clock.systemUTC(),
+        Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "topogpu-evictions");
+          t.setDaemon(true);
+          return t;
+        }));
+    state.watch(preemptions);
     TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
-        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS);
+        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions);
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     StateSource running = source;

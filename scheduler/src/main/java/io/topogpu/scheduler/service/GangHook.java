@@ -30,6 +30,11 @@ public interface GangHook {
     return Optional.empty();
   }
 
+  /** Whether {@code pod} belongs to a gang (resolved or not). */
+  default boolean isGangMember(PodInfo pod) {
+    return false;
+  }
+
   /** No gangs: every pod is placed on its own. */
   GangHook NONE =
       new GangHook() {

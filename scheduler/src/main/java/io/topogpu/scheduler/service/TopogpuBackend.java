@@ -12,6 +12,8 @@ import io.topogpu.scheduler.extender.FilterRequest;
 import io.topogpu.scheduler.extender.FilterResponse;
 import io.topogpu.scheduler.extender.HostPriority;
 import io.topogpu.scheduler.extender.NodeRejection;
+import io.topogpu.scheduler.extender.PreemptRequest;
+import io.topogpu.scheduler.extender.PreemptResponse;
 import io.topogpu.scheduler.extender.Readiness;
 import io.topogpu.scheduler.kube.KubeObjectException;
 import io.topogpu.scheduler.kube.KubeObjects;
@@ -76,6 +78,7 @@ public final class TopogpuBackend implements ExtenderBackend {
   private final Binder binder;
   private final GangHook gangs;
   private final PodDiscovery discovery;
+  private final Preemptions preemptions;
   private final Set<String> bindsInFlight = ConcurrentHashMap.newKeySet();
 
   /** How the backend learns that a pod exists. */
@@ -86,13 +89,39 @@ public final class TopogpuBackend implements ExtenderBackend {
     FROM_REQUESTS
   }
 
+  /** A backend whose preemption records no events, evicts no gang rest and meters nowhere. */
   public TopogpuBackend(
       ClusterState state, Placer placer, Binder binder, GangHook gangs, PodDiscovery discovery) {
+    this(state, placer, binder, gangs, discovery, Preemptions.quiet(state, placer));
+  }
+
+  public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
+      PodDiscovery discovery, Preemptions preemptions) {
     this.state = state;
     this.placer = placer;
     this.binder = binder;
     this.gangs = gangs;
     this.discovery = discovery;
+    this.preemptions = preemptions;
+  }
+
+  /**
+   * Preempt: the {@link Preemptions} decision for a single GPU pod. kube-scheduler's proposal is
+   * kept unchanged for a pod topogpu does not place. A gang member is refused everywhere: evicting
+   * for one member at a time could free room for part of a gang only (planning a gang's
+   * preemption whole is not done by this verb).
+   */
+  @Override
+  public PreemptResponse preempt(PreemptRequest request) {
+    PodInfo pod = decode(request.pod());
+    if (!pod.managed()) {
+      return PreemptResponse.unchanged(request);
+    }
+    if (gangs.isGangMember(pod)) {
+      preemptions.refuseGangMember(pod);
+      return PreemptResponse.none();
+    }
+    return preemptions.preempt(pod, request);
   }
 
   @Override
