@@ -176,7 +176,7 @@ public final class PreemptionPlanner {
 
   private static EvictionUnit gangUnit(String gang, List<PodInfo> members, View view) {
     List<Victim> victims = new ArrayList<>();
-    for (PodInfo m : members) {
+    for (PodInfo m : members.stream().sorted(java.util.Comparator.comparing(PodInfo::key)).toList()) {
       view.node(m.nodeName().orElseThrow()).ifPresent(n -> victims.add(victim(m, n)));
     }
     return EvictionUnit.gang(gang, victims);
