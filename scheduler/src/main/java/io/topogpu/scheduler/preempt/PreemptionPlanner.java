@@ -11,7 +11,6 @@ import io.topogpu.topology.model.NodeTopology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,14 +73,7 @@ public final class PreemptionPlanner {
    */
   public PreemptionPlan plan(
       PodInfo preemptor, Map<String, List<String>> proposed, View view, Instant now) {
-    Map<String, List<PodInfo>> gangs = new HashMap<>();
-    for (PodInfo p : view.pods()) {
-      if (p.holdsGpus()) {
-        gangOf.apply(p).ifPresent(g -> gangs.computeIfAbsent(g, k -> new ArrayList<>()).add(p));
-      }
-    }
-    Map<String, EvictionUnit> gangUnits = new HashMap<>();
-    Set<String> unevictableGangs = new HashSet<>();
+    VictimPool pool = new VictimPool(view, gangOf, preemptor.priority());
     Map<String, NodeChoice> kept = new LinkedHashMap<>();
     Map<String, String> refused = new LinkedHashMap<>();
     for (var e : proposed.entrySet()) {
@@ -92,29 +84,9 @@ public final class PreemptionPlanner {
         continue;
       }
       NodeState base = node.get().without(preemptor.key());
-      List<EvictionUnit> units = new ArrayList<>();
+      List<EvictionUnit> units = pool.on(base);
       Set<String> gpuUids = new HashSet<>();
-      Set<String> seenGangs = new HashSet<>();
-      for (String key : base.pods().keySet()) {
-        Optional<PodInfo> holder = view.pod(key);
-        holder.ifPresent(p -> gpuUids.add(p.uid()));
-        if (holder.isEmpty() || holder.get().priority() >= preemptor.priority()) {
-          continue;
-        }
-        PodInfo p = holder.get();
-        Optional<String> gang = gangOf.apply(p);
-        if (gang.isEmpty()) {
-          units.add(EvictionUnit.single(victim(p, base)));
-        } else if (seenGangs.add(gang.get()) && !unevictableGangs.contains(gang.get())) {
-          EvictionUnit unit = gangUnits.computeIfAbsent(
-              gang.get(), g -> gangUnit(g, gangs.getOrDefault(g, List.of(p)), view));
-          if (unit.priority() < preemptor.priority()) {
-            units.add(unit);
-          } else {
-            unevictableGangs.add(gang.get());
-          }
-        }
-      }
+      base.pods().keySet().forEach(k -> view.pod(k).ifPresent(p -> gpuUids.add(p.uid())));
       List<String> passThrough =
           e.getValue().stream().filter(uid -> !gpuUids.contains(uid)).toList();
       Optional<VictimSearch.Choice> choice =
@@ -164,7 +136,7 @@ public final class PreemptionPlanner {
     });
   }
 
-  private Optional<Rejection> check(PodInfo preemptor, NodeState base, List<EvictionUnit> evicted) {
+  Optional<Rejection> check(PodInfo preemptor, NodeState base, List<EvictionUnit> evicted) {
     NodeState s = base;
     for (EvictionUnit u : evicted) {
       for (Victim v : u.on(base.name())) {
@@ -172,14 +144,6 @@ public final class PreemptionPlanner {
       }
     }
     return placer.check(preemptor, s);
-  }
-
-  private static EvictionUnit gangUnit(String gang, List<PodInfo> members, View view) {
-    List<Victim> victims = new ArrayList<>();
-    for (PodInfo m : members.stream().sorted(java.util.Comparator.comparing(PodInfo::key)).toList()) {
-      view.node(m.nodeName().orElseThrow()).ifPresent(n -> victims.add(victim(m, n)));
-    }
-    return EvictionUnit.gang(gang, victims);
   }
 
   /** {@code pod} as a victim on {@code node}, with the GPUs the ledger has it hold there. */
