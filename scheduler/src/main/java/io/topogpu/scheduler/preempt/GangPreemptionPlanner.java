@@ -82,7 +82,7 @@ public final class GangPreemptionPlanner {
         NodeState s = e.getValue();
         List<EvictionUnit> units = pool.on(s).stream().filter(u -> !evictedIds.contains(u.id())).toList();
         Optional<VictimSearch.Choice> c = VictimSearch.cheapest(units,
-            u -> placer.check(m, without(s, u)).isEmpty(), now);
+            u -> placer.check(m, without(s, u)).isEmpty(), now, PreemptionPlanner.bound(m, s));
         if (c.isPresent() && (bestChoice == null || c.get().cost().compareTo(bestChoice.cost()) < 0)) {
           bestNode = e.getKey();
           bestChoice = c.get();

@@ -2,6 +2,7 @@ package io.topogpu.scheduler.preempt;
 
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.scheduler.model.GpuRequest;
 import io.topogpu.scheduler.model.MigSlot;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Placer;
@@ -89,8 +90,8 @@ public final class PreemptionPlanner {
       base.pods().keySet().forEach(k -> view.pod(k).ifPresent(p -> gpuUids.add(p.uid())));
       List<String> passThrough =
           e.getValue().stream().filter(uid -> !gpuUids.contains(uid)).toList();
-      Optional<VictimSearch.Choice> choice =
-          VictimSearch.cheapest(units, u -> check(preemptor, base, u).isEmpty(), now);
+      Optional<VictimSearch.Choice> choice = VictimSearch.cheapest(
+          units, u -> check(preemptor, base, u).isEmpty(), now, bound(preemptor, base));
       if (choice.isEmpty()) {
         Rejection still = check(preemptor, base, units).orElseThrow();
         refused.put(name, "evicting all " + units.size() + " lower-priority GPU pods or gangs leaves"
@@ -144,6 +145,26 @@ public final class PreemptionPlanner {
       }
     }
     return placer.check(preemptor, s);
+  }
+
+  /**
+   * For whole-GPU requests: a victim set must free at least the GPUs missing on the node (a share
+   * counts as freeing its GPU, an upper bound; MIG instances free no whole GPU).
+   */
+  static VictimSearch.Bound bound(PodInfo pod, NodeState base) {
+    if (!(pod.request().orElse(null) instanceof GpuRequest.WholeGpus w)) {
+      return VictimSearch.Bound.NONE;
+    }
+    double missing = w.count() - Long.bitCount(base.freeMask());
+    String node = base.name();
+    return new VictimSearch.Bound(u -> {
+      double n = 0;
+      for (Victim v : u.on(node)) {
+        Assignment a = base.pods().get(v.key());
+        n += a == null || !a.mig().isEmpty() ? 0 : a.gpus().size();
+      }
+      return n;
+    }, missing);
   }
 
   /** {@code pod} as a victim on {@code node}, with the GPUs the ledger has it hold there. */

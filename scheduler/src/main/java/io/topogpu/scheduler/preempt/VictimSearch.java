@@ -39,6 +39,32 @@ public final class VictimSearch {
 
   public static Optional<Choice> cheapest(
       List<EvictionUnit> candidates, Predicate<List<EvictionUnit>> feasible, Instant now) {
+    return cheapest(candidates, feasible, now, Bound.NONE);
+  }
+
+  /**
+   * A necessary condition that spares feasibility checks: a subset can only be feasible when the
+   * units' {@code frees} add up to at least {@code needed}; {@code frees} must never undercount.
+   */
+  public record Bound(java.util.function.ToDoubleFunction<EvictionUnit> frees, double needed) {
+    public static final Bound NONE = new Bound(u -> 0, 0);
+
+    boolean excludes(List<EvictionUnit> units) {
+      if (needed <= 0) {
+        return false;
+      }
+      double sum = 0;
+      for (EvictionUnit u : units) {
+        sum += frees.applyAsDouble(u);
+      }
+      return sum < needed;
+    }
+  }
+
+  /** {@link #cheapest(List, Predicate, Instant)}, skipping subsets {@code bound} excludes. */
+  public static Optional<Choice> cheapest(List<EvictionUnit> candidates,
+      Predicate<List<EvictionUnit>> checked, Instant now, Bound bound) {
+    Predicate<List<EvictionUnit>> feasible = u -> !bound.excludes(u) && checked.test(u);
     if (feasible.test(List.of())) {
       return Optional.of(new Choice(List.of(), VictimCost.NONE, true));
     }
