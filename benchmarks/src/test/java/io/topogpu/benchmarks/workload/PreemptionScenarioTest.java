@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Smoke test of the preemption scenario on a small, overloaded Helios window. Asserts invariants
+ * Smoke test of the preemption scenario on an overloaded Helios window (400 jobs, 8 nodes). Asserts invariants
  * only: every job finishes, no GPU is ever held twice, nothing is evicted without preemption, and
  * topogpu, which evicts whole gangs and places a job whole or not at all, never holds GPUs idle.
  */
@@ -15,7 +15,7 @@ class PreemptionScenarioTest {
   @Test
   void everyModeFinishesEveryJobWithoutDoubleBooking() {
     PreemptionScenario scenario = new PreemptionScenario(
-        new PreemptionScenario.Config(Path.of("traces"), "helios", 150, 8, 1.0, List.of(1L), 0.25, 2));
+        new PreemptionScenario.Config(Path.of("traces"), "helios", 400, 8, 1.0, List.of(1L), 0.25, 2));
 
     List<PreemptionScenario.Row> rows = scenario.run();
 
