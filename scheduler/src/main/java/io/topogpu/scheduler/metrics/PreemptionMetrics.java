@@ -39,7 +39,7 @@ public final class PreemptionMetrics {
     gangRest = Counter.builder(VICTIMS).tag("scope", "gang-rest")
         .description("gang members evicted by topogpu after part of their gang was preempted")
         .register(registry);
-    hours = DistributionSummary.builder(GPU_HOURS_LOST).baseUnit("gpu-hours")
+    hours = DistributionSummary.builder(GPU_HOURS_LOST)
         .description("GPU-hours of work lost by the cheapest kept choice").register(registry);
   }
 

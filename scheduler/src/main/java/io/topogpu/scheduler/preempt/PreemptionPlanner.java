@@ -94,8 +94,8 @@ public final class PreemptionPlanner {
           units, u -> check(preemptor, base, u).isEmpty(), now, bound(preemptor, base));
       if (choice.isEmpty()) {
         Rejection still = check(preemptor, base, units).orElseThrow();
-        refused.put(name, "evicting all " + units.size() + " lower-priority GPU pods or gangs leaves"
-            + " a node that " + still.explain());
+        refused.put(name, "evicting all " + units.size() + " lower-priority GPU pods or gangs is not"
+            + " enough: the node would still " + still.explain());
         continue;
       }
       VictimSearch.Choice c = choice.get();

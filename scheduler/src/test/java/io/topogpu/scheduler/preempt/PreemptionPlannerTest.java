@@ -69,7 +69,8 @@ class PreemptionPlannerTest {
     PreemptionPlan plan = planner.plan(pod, Map.of("a", List.of("uid-p0", "uid-p1")), c, NOW);
 
     assertThat(plan.kept()).isEmpty();
-    assertThat(plan.refused().get("a")).startsWith("evicting all 1 lower-priority GPU pods or gangs leaves");
+    assertThat(plan.refused().get("a")).isEqualTo("evicting all 1 lower-priority GPU pods or gangs is not enough: the node would still"
+        + " have fewer than 2 free GPUs (1 free)");
   }
 
   /**
