@@ -1,27 +1,26 @@
 package io.topogpu.scheduler.service;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topogpu.scheduler.bind.PodEvictor;
 import io.topogpu.scheduler.extender.PreemptRequest;
 import io.topogpu.scheduler.extender.PreemptResponse;
 import io.topogpu.scheduler.gang.EventRecorder;
-import io.topogpu.scheduler.model.PodInfo;
-import io.topogpu.scheduler.preempt.GangEvictions;
-import io.topogpu.scheduler.preempt.PreemptionPlan;
-import io.topogpu.scheduler.preempt.PreemptionPlan.NodeChoice;
-import io.topogpu.scheduler.preempt.PreemptionPlanner;
-import io.topogpu.scheduler.preempt.Victim;
-import io.topogpu.scheduler.metrics.PreemptionMetrics;
-import io.topogpu.scheduler.ledger.NodeState;
-import io.topogpu.scheduler.state.ClusterState;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topogpu.scheduler.gang.GangIdentities;
 import io.topogpu.scheduler.gang.GangResolution;
+import io.topogpu.scheduler.ledger.NodeState;
+import io.topogpu.scheduler.metrics.PreemptionMetrics;
 import io.topogpu.scheduler.model.Assignment;
+import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Placer;
+import io.topogpu.scheduler.preempt.GangEvictions;
+import io.topogpu.scheduler.preempt.PreemptionPlan.NodeChoice;
+import io.topogpu.scheduler.preempt.PreemptionPlan;
+import io.topogpu.scheduler.preempt.PreemptionPlanner;
+import io.topogpu.scheduler.preempt.Victim;
+import io.topogpu.scheduler.state.ClusterState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.function.Function;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
