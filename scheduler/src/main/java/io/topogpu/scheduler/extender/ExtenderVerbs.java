@@ -2,9 +2,10 @@ package io.topogpu.scheduler.extender;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeListBuilder;
-import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.topogpu.scheduler.metrics.ExtenderMetrics.Decision;
 import io.topogpu.scheduler.metrics.ExtenderMetrics.Outcome;
+import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -238,7 +239,7 @@ final class ExtenderVerbs {
     return podKey(request.pod());
   }
 
-  private static String podKey(io.fabric8.kubernetes.api.model.Pod pod) {
+  private static String podKey(Pod pod) {
     var meta = pod.getMetadata();
     return meta.getNamespace() + "/" + meta.getName();
   }

@@ -2,6 +2,7 @@ package io.topogpu.scheduler.extender;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record PreemptRequest(Pod pod, Map<String, NodeVictims> candidates) {
   }
 
   public PreemptRequest {
-    candidates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
+    candidates = Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
   }
 
   /** The request form of validated wire arguments; the meta form wins when both are present. */

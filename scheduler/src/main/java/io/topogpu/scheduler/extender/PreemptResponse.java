@@ -1,6 +1,7 @@
 package io.topogpu.scheduler.extender;
 
 import io.topogpu.scheduler.extender.PreemptRequest.NodeVictims;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  */
 public record PreemptResponse(Map<String, NodeVictims> kept) {
   public PreemptResponse {
-    kept = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(kept));
+    kept = Collections.unmodifiableMap(new LinkedHashMap<>(kept));
   }
 
   /** kube-scheduler's own proposal, unchanged: a backend with no opinion on preemption. */

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The cheapest set of eviction units ({@link VictimCost} order) whose eviction makes {@code
@@ -46,7 +47,7 @@ public final class VictimSearch {
    * A necessary condition that spares feasibility checks: a subset can only be feasible when the
    * units' {@code frees} add up to at least {@code needed}; {@code frees} must never undercount.
    */
-  public record Bound(java.util.function.ToDoubleFunction<EvictionUnit> frees, double needed) {
+  public record Bound(ToDoubleFunction<EvictionUnit> frees, double needed) {
     public static final Bound NONE = new Bound(u -> 0, 0);
 
     boolean excludes(List<EvictionUnit> units) {

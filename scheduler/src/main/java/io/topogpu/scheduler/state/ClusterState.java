@@ -12,12 +12,14 @@ import io.topogpu.scheduler.model.ClusterNode;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.NodeEvaluation;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -84,7 +86,7 @@ public final class ClusterState {
     };
   }
 
-  private final List<PodWatcher> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<PodWatcher> watchers = new CopyOnWriteArrayList<>();
 
   /** Every watcher, in the order added, as one. */
   private final PodWatcher watcher = new PodWatcher() {
@@ -136,7 +138,7 @@ public final class ClusterState {
 
   /** Every pod seen, a live read-only view (preemption reads gang membership from it). */
   public Collection<PodInfo> pods() {
-    return java.util.Collections.unmodifiableCollection(pods.values());
+    return Collections.unmodifiableCollection(pods.values());
   }
 
   public Optional<Assignment> holding(String podKey) {
