@@ -55,7 +55,7 @@ final class Starvation {
   }
 
   /** A gang's priority: the highest of its pending members'. */
-  private static int priority(GangState st) {
+  static int priority(GangState st) {
     return st.pending.values().stream().mapToInt(PodInfo::priority).max().orElse(0);
   }
 }

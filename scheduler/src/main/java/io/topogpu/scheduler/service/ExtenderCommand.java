@@ -19,7 +19,6 @@ import io.topogpu.scheduler.metrics.PreemptionMetrics;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
 import io.topogpu.scheduler.preempt.GangEvictions;
-import io.topogpu.scheduler.preempt.PreemptionPlanner;
 import io.topogpu.scheduler.service.TopogpuBackend.PodDiscovery;
 import io.topogpu.scheduler.state.ClusterState;
 import io.topogpu.scheduler.state.InformerSource;
@@ -128,8 +127,7 @@ public final class ExtenderCommand implements Callable<Integer> {
       state.removePod(namespace + "/" + name);
       return true;
     });
-    Preemptions preemptions = new Preemptions(state,
-        new PreemptionPlanner(placer, Preemptions.gangOf(gangs.service().identities())),
+    Preemptions preemptions = new Preemptions(state, placer, Preemptions.gangOf(gangs.service().identities()),
         new GangEvictions(Preemptions.DEFAULT_OWED_FOR), evictor, gangs.events(),
         new PreemptionMetrics(metrics.registry()), Clock.systemUTC(),
         Executors.newSingleThreadExecutor(r -> {

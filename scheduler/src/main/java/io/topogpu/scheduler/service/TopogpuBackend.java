@@ -107,9 +107,9 @@ public final class TopogpuBackend implements ExtenderBackend {
 
   /**
    * Preempt: the {@link Preemptions} decision for a single GPU pod. kube-scheduler's proposal is
-   * kept unchanged for a pod topogpu does not place. A gang member is refused everywhere: evicting
-   * for one member at a time could free room for part of a gang only (planning a gang's
-   * preemption whole is not done by this verb).
+   * kept unchanged for a pod topogpu does not place. For a gang member kube-scheduler is told to
+   * evict nothing (one member at a time could free room for part of a gang only): the gang's
+   * preemption is planned whole and carried out by the extender ({@link Preemptions#preemptGang}).
    */
   @Override
   public PreemptResponse preempt(PreemptRequest request) {
@@ -118,8 +118,7 @@ public final class TopogpuBackend implements ExtenderBackend {
       return PreemptResponse.unchanged(request);
     }
     if (gangs.isGangMember(pod)) {
-      preemptions.refuseGangMember(pod);
-      return PreemptResponse.none();
+      return preemptions.preemptGang(pod, gangs);
     }
     return preemptions.preempt(pod, request);
   }

@@ -43,9 +43,8 @@ class PreemptionsTest {
   private final List<String> evicted = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final Preemptions preemptions = new Preemptions(state,
-      new PreemptionPlanner(placer, Preemptions.gangOf(GangIdentities.withoutPodGroups())),
-      new GangEvictions(Duration.ofMinutes(5)),
+  private final Preemptions preemptions = new Preemptions(state, placer,
+      Preemptions.gangOf(GangIdentities.withoutPodGroups()), new GangEvictions(Duration.ofMinutes(5)),
       (ns, name, uid, why) -> evicted.add(ns + "/" + name + "@" + uid),
       (pod, type, reason, message) -> events.add(pod + " " + type + " " + reason + ": " + message),
       new PreemptionMetrics(registry), Clock.fixed(NOW, ZoneOffset.UTC), Runnable::run);
