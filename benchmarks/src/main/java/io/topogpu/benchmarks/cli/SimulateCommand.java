@@ -5,5 +5,5 @@ import picocli.CommandLine.Command;
 /** {@code simulate <experiment>}: one subcommand per simulated experiment. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Discrete-event placement simulations.",
-    subcommands = {FgdCommand.class, WorkloadCommand.class})
+    subcommands = {FgdCommand.class, WorkloadCommand.class, PreemptionCommand.class})
 final class SimulateCommand {}

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * methods, and encodes the answer; it holds no scheduling logic. Implementations: the placement
  * core's adapter, {@link NoopBackend} (the benchmark floor), test fakes.
  *
- * <p>Threading: {@link #filter}, {@link #prioritize} and {@link #bind} are called on a bounded
+ * <p>Threading: {@link #filter}, {@link #prioritize}, {@link #preempt} and {@link #bind} are called on a bounded
  * worker pool, never on the event loop, possibly concurrently. They may block briefly (an API
  * call), but a bind that must wait for other pods (a gang barrier) returns an incomplete stage and
  * completes it later instead of holding a worker thread. {@link #readiness} is called on the event
@@ -42,6 +42,15 @@ public interface ExtenderBackend extends MeterBinder {
 
   /** Binds the pod to the node (the backend writes the binding itself), or says why not. */
   CompletionStage<BindResponse> bind(BindRequest request);
+
+  /**
+   * Which of kube-scheduler's preemption candidates to keep, each with the victims to evict there
+   * (any pods on that node, by UID). The default keeps kube-scheduler's proposal unchanged: a
+   * backend with no opinion on preemption.
+   */
+  default PreemptResponse preempt(PreemptRequest request) {
+    return PreemptResponse.unchanged(request);
+  }
 
   /** Whether the backend can answer correctly now; cheap, non-blocking. */
   Readiness readiness();

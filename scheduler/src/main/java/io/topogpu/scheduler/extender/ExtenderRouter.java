@@ -101,6 +101,11 @@ final class ExtenderRouter {
         .handler(admit(Routes.BIND_VERB))
         .handler(body)
         .handler(verb(verbs::bind));
+    router
+        .post(Routes.PREEMPT)
+        .handler(admit(Routes.PREEMPT_VERB))
+        .handler(body)
+        .handler(verb(in -> completed(verbs.preempt(in))));
     addOpsRoutes(router);
     addFailureHandlers(router);
     return router;

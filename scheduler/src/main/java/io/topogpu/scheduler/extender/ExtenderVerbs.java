@@ -2,9 +2,10 @@ package io.topogpu.scheduler.extender;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeListBuilder;
-import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.topogpu.scheduler.metrics.ExtenderMetrics.Decision;
 import io.topogpu.scheduler.metrics.ExtenderMetrics.Outcome;
+import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three extender verbs without HTTP: decode the body, call the {@link ExtenderBackend}, encode
+ * The extender verbs without HTTP: decode the body, call the {@link ExtenderBackend}, encode
  * the wire answer. Malformed bodies throw {@link BadRequestException} (HTTP 400); every backend
  * failure becomes the verb's logical-failure answer (HTTP 200), as kube-scheduler expects:
  *
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>filter: {@code Error} set, no node passes;
  *   <li>prioritize: an empty list (the protocol has no error field; kube-scheduler would ignore a
  *       failed prioritize anyway, and nodes left out get no extender score);
- *   <li>bind: {@code Error} set.
+ *   <li>bind: {@code Error} set;
+ *   <li>preempt: an empty map, so kube-scheduler preempts nowhere this cycle (the protocol has no
+ *       error field; evicting on a proposal the backend could not check would risk victims lost for
+ *       nothing).
  * </ul>
  *
  * Until the backend is ready every verb answers its logical failure with the readiness reason
@@ -138,6 +142,44 @@ final class ExtenderVerbs {
   }
 
   /**
+   * Preempt: the backend's kept nodes in the meta (UID) form, whatever the request's form, each
+   * with the request's PDB-violation count. Nodes the request did not name, and nodes left without
+   * victims, are dropped: kube-scheduler fails the whole attempt on either.
+   */
+  Answer preempt(InputStream body) {
+    PreemptRequest request = PreemptRequest.from(codec.decodePreemptionArgs(body));
+    ExtenderPreemptionResult none = new ExtenderPreemptionResult(Map.of());
+    if (notReady().isPresent()) {
+      metrics.recordDecision(Routes.PREEMPT_VERB, Decision.NOT_READY);
+      return new Answer(codec.encode(none), Outcome.ERROR);
+    }
+    PreemptResponse response;
+    try {
+      response =
+          Objects.requireNonNull(backend.preempt(request), "backend answered preempt with null");
+    } catch (RuntimeException e) {
+      log.error("preempt failed for pod {}; preempting nowhere", podKey(request.pod()), e);
+      metrics.recordDecision(Routes.PREEMPT_VERB, Decision.ERROR);
+      return new Answer(codec.encode(none), Outcome.ERROR);
+    }
+    Map<String, ExtenderPreemptionArgs.MetaVictims> kept = new LinkedHashMap<>();
+    response.kept().forEach((node, victims) -> {
+      PreemptRequest.NodeVictims asked = request.candidates().get(node);
+      if (asked == null || victims.uids().isEmpty()) {
+        log.warn("preempt of {}: dropping node {} ({})", podKey(request.pod()), node,
+            asked == null ? "not a candidate" : "no victims");
+        return;
+      }
+      kept.put(node, new ExtenderPreemptionArgs.MetaVictims(
+          victims.uids().stream().map(ExtenderPreemptionArgs.MetaPod::new).toList(),
+          asked.pdbViolations()));
+    });
+    metrics.recordDecision(
+        Routes.PREEMPT_VERB, kept.isEmpty() ? Decision.NOT_PREEMPTABLE : Decision.PREEMPTABLE);
+    return new Answer(codec.encode(new ExtenderPreemptionResult(kept)), Outcome.OK);
+  }
+
+  /**
    * The wire form of a verdict, in the request's mode: {@code Nodes} echoed back when full nodes
    * came in, {@code NodeNames} otherwise. Only request nodes are echoed, in request order; a
    * rejection wins over a listing as feasible. Walks the verdicts by position ({@link
@@ -194,7 +236,11 @@ final class ExtenderVerbs {
   private record RejectionKey(String reason, boolean unresolvable) {}
 
   private static String podKey(FilterRequest request) {
-    var meta = request.pod().getMetadata();
+    return podKey(request.pod());
+  }
+
+  private static String podKey(Pod pod) {
+    var meta = pod.getMetadata();
     return meta.getNamespace() + "/" + meta.getName();
   }
 }

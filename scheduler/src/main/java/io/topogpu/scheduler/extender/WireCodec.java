@@ -40,6 +40,7 @@ public final class WireCodec {
   private final ObjectMapper mapper;
   private final ObjectReader argsReader;
   private final ObjectReader bindingArgsReader;
+  private final ObjectReader preemptionArgsReader;
   private final ObjectWriter writer;
 
   public WireCodec() {
@@ -57,6 +58,7 @@ public final class WireCodec {
             .build();
     argsReader = mapper.readerFor(ExtenderArgs.class);
     bindingArgsReader = mapper.readerFor(ExtenderBindingArgs.class);
+    preemptionArgsReader = mapper.readerFor(ExtenderPreemptionArgs.class);
     writer = mapper.writer();
   }
 
@@ -71,6 +73,10 @@ public final class WireCodec {
 
   public ExtenderBindingArgs decodeBindingArgs(InputStream body) {
     return decode(bindingArgsReader, body);
+  }
+
+  public ExtenderPreemptionArgs decodePreemptionArgs(InputStream body) {
+    return decode(preemptionArgsReader, body);
   }
 
   public byte[] encode(Object value) {

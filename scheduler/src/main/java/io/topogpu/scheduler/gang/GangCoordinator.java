@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -215,6 +217,39 @@ public final class GangCoordinator {
    */
   public synchronized Optional<Rejection> heldAgainst(PodInfo pod, String node) {
     return hold == null ? Optional.empty() : hold.against(gangOfMember.get(pod.key()), node);
+  }
+
+  /**
+   * The members of {@code member}'s gang still to place (as the next plan would place them), for
+   * planning the gang's preemption; empty when the pod's gang is unknown or already planned.
+   */
+  public synchronized Optional<List<PodInfo>> openMembers(PodInfo member) {
+    GangState st = Optional.ofNullable(gangOfMember.get(member.key())).map(gangs::get).orElse(null);
+    if (st == null || st.planned()) {
+      return Optional.empty();
+    }
+    return Optional.of(st.request(st.pending.getOrDefault(member.key(), member), ledger).members());
+  }
+
+  /**
+   * Holds {@code nodes} for {@code member}'s gang while the victims its preemption evicted leave:
+   * the same hold as for a starving gang (closed to every other pod and gang, ended when the gang
+   * is planned), taken over from a hold of lower priority. False when a hold of equal or higher
+   * priority stands for another gang.
+   */
+  public boolean holdForPreemption(PodInfo member, Set<String> nodes) {
+    synchronized (this) {
+      GangState st = Optional.ofNullable(gangOfMember.get(member.key())).map(gangs::get).orElse(null);
+      if (st == null) {
+        return false;
+      }
+      GangState held = hold == null ? null : gangs.get(hold.gang());
+      if (held != null && held != st && Starvation.priority(held) >= Starvation.priority(st)) {
+        return false;
+      }
+      hold = new GangHold(st.gang.key(), new TreeSet<>(nodes), clock.instant());
+      return true;
+    }
   }
 
   /** The current starvation hold, if any. */

@@ -16,6 +16,9 @@ import io.topogpu.topology.Keys;
 import io.topogpu.topology.annotation.AnnotationException;
 import io.topogpu.topology.annotation.TopologyCodec;
 import io.topogpu.topology.model.NodeTopology;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -77,8 +80,23 @@ public final class KubeObjects {
       }
     });
     String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
+    int priority = spec.getPriority() == null ? 0 : spec.getPriority();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
-        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase);
+        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase, priority,
+        startTime(pod));
+  }
+
+  /** {@code status.startTime} (RFC 3339, as the API server writes it); empty when unset. */
+  private static Optional<Instant> startTime(Pod pod) {
+    String value = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(value).toInstant());
+    } catch (DateTimeParseException e) {
+      throw new KubeObjectException("status.startTime: not an RFC 3339 time: '" + value + "'");
+    }
   }
 
   private static Optional<String> level(Map<String, String> annotations, String key) {

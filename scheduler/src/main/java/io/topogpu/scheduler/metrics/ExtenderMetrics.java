@@ -91,6 +91,10 @@ public final class ExtenderMetrics {
     SCORED,
     /** Bind: the pod is bound. */
     BOUND,
+    /** Preempt: at least one node kept with its victims. */
+    PREEMPTABLE,
+    /** Preempt: no node kept (evicting would not make room). */
+    NOT_PREEMPTABLE,
     /** A logical failure answered in {@code Error} (or with no scores). */
     ERROR,
     /** The backend was not ready, so the call was answered with an error without asking it. */

@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.model;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,10 @@ import java.util.Optional;
  * @param assignment the decoded {@code topogpu.io/gpus} annotation, when the pod carries one
  * @param nodeName the node the pod is bound to; empty when pending
  * @param phase the pod's status phase ({@code Pending}, {@code Running}, ...); empty when unknown
+ * @param priority {@code spec.priority} (resolved from the PriorityClass by admission); 0 when unset,
+ *     as kube-scheduler treats a pod without one
+ * @param startTime {@code status.startTime}: when the kubelet accepted the pod; empty while pending
+ *     (preemption counts the GPU-hours of work a victim loses from it)
  */
 public record PodInfo(
     String namespace,
@@ -23,7 +28,9 @@ public record PodInfo(
     Placement placement,
     Optional<Assignment> assignment,
     Optional<String> nodeName,
-    String phase) {
+    String phase,
+    int priority,
+    Optional<Instant> startTime) {
 
   public PodInfo {
     Objects.requireNonNull(namespace, "namespace");
@@ -36,6 +43,15 @@ public record PodInfo(
     assignment = Objects.requireNonNullElse(assignment, Optional.empty());
     nodeName = Objects.requireNonNullElse(nodeName, Optional.<String>empty()).filter(n -> !n.isEmpty());
     phase = Objects.requireNonNullElse(phase, "");
+    startTime = Objects.requireNonNullElse(startTime, Optional.empty());
+  }
+
+  /** A pod of priority 0 with no start time (tests, simulators, gang placeholders). */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, 0,
+        Optional.empty());
   }
 
   /** {@code namespace/name}: the ledger's holder id for this pod. */
@@ -60,11 +76,17 @@ public record PodInfo(
 
   public PodInfo withAssignment(Assignment a) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.ofNullable(a), nodeName, phase);
+        Optional.ofNullable(a), nodeName, phase, priority, startTime);
   }
 
   public PodInfo boundTo(String node) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        Optional.of(node), phase.isEmpty() ? "Running" : phase);
+        Optional.of(node), phase.isEmpty() ? "Running" : phase, priority, startTime);
+  }
+
+  /** This pod with the given priority and start time. */
+  public PodInfo withPriority(int newPriority, Optional<Instant> started) {
+    return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
+        nodeName, phase, newPriority, started);
   }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -68,6 +69,21 @@ public final class CoordinatedGangs implements GangHook {
     this.binder = binder;
     this.events = events;
     this.commit = new GangCommit(coordinator, state, binder, events, writers, workload);
+  }
+
+  @Override
+  public Optional<List<PodInfo>> openMembers(PodInfo pod) {
+    return coordinator.openMembers(pod);
+  }
+
+  @Override
+  public boolean holdForPreemption(PodInfo pod, Set<String> nodes) {
+    return coordinator.holdForPreemption(pod, nodes);
+  }
+
+  @Override
+  public boolean isGangMember(PodInfo pod) {
+    return !(identities.resolve(pod) instanceof GangResolution.Single);
   }
 
   @Override

@@ -1,17 +1,25 @@
 package io.topogpu.scheduler.service;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.topogpu.scheduler.bind.KubePodEvictor;
+import io.topogpu.scheduler.bind.PodEvictor;
 import io.topogpu.scheduler.config.GangConfig;
 import io.topogpu.scheduler.extender.ExtenderServer;
 import io.topogpu.scheduler.extender.ExtenderServerOptions;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
+import io.topogpu.scheduler.metrics.PreemptionMetrics;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Policy;
+import io.topogpu.scheduler.preempt.GangEvictions;
 import io.topogpu.scheduler.service.TopogpuBackend.PodDiscovery;
 import io.topogpu.scheduler.state.ClusterState;
 import io.topogpu.scheduler.state.InformerSource;
 import io.topogpu.scheduler.state.StateSource;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running extender, composed once: cluster state fed by {@code source}, the placement core, the
@@ -21,6 +29,7 @@ import java.util.Optional;
  * it).
  */
 public final class ExtenderApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExtenderApp.class);
   private final ExtenderServer server;
   private final Gangs gangs;
   private final StateSource source;
@@ -43,8 +52,22 @@ public final class ExtenderApp implements AutoCloseable {
     ClusterState state = new ClusterState(placer::attribute);
     ExtenderMetrics metrics = new ExtenderMetrics();
     Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
+    PodEvictor evictor = client.<PodEvictor>map(KubePodEvictor::new).orElse((namespace, name, uid, why) -> {
+      log.warn("snapshot mode: evicting {}/{} from the cached state: {}", namespace, name, why);
+      state.removePod(namespace + "/" + name);
+      return true;
+    });
+    Preemptions preemptions = new Preemptions(state, placer, Preemptions.gangOf(gangs.service().identities()),
+        new GangEvictions(Preemptions.DEFAULT_OWED_FOR), evictor, gangs.events(),
+        new PreemptionMetrics(metrics.registry()), Clock.systemUTC(),
+        Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "topogpu-evictions");
+          t.setDaemon(true);
+          return t;
+        }));
+    state.watch(preemptions);
     TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
-        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS);
+        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions);
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     source.start(state);
     return new ExtenderApp(server, gangs, source, state);

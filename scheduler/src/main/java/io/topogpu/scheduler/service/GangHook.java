@@ -6,6 +6,7 @@ import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Rejection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,6 +29,21 @@ public interface GangHook {
    */
   default Optional<Rejection> heldAgainst(PodInfo pod, String node) {
     return Optional.empty();
+  }
+
+  /** Whether {@code pod} belongs to a gang (resolved or not). */
+  default boolean isGangMember(PodInfo pod) {
+    return false;
+  }
+
+  /** The members of {@code pod}'s gang still to place; empty when none or not a gang member. */
+  default Optional<List<PodInfo>> openMembers(PodInfo pod) {
+    return Optional.empty();
+  }
+
+  /** Closes {@code nodes} to every pod but {@code pod}'s gang while its preemption's victims leave. */
+  default boolean holdForPreemption(PodInfo pod, Set<String> nodes) {
+    return false;
   }
 
   /** No gangs: every pod is placed on its own. */

@@ -48,9 +48,11 @@ public final class GangService implements AutoCloseable {
   private final CoordinatedGangs hook;
   private final ScheduledExecutorService timer;
   private final ExecutorService writers;
+  private final GangIdentities identities;
 
   private GangService(GangCoordinator coordinator, CoordinatedGangs hook, ScheduledExecutorService timer,
-      ExecutorService writers) {
+      ExecutorService writers, GangIdentities identities) {
+    this.identities = identities;
     this.coordinator = coordinator;
     this.hook = hook;
     this.timer = timer;
@@ -91,11 +93,16 @@ public final class GangService implements AutoCloseable {
     }, tick, tick, TimeUnit.MILLISECONDS);
     CoordinatedGangs hook = new CoordinatedGangs(coordinator, setup.identities(), state, binder, events, writers,
         setup.placer().workload());
-    return new GangService(coordinator, hook, timer, writers);
+    return new GangService(coordinator, hook, timer, writers, setup.identities());
   }
 
   public GangHook hook() {
     return hook;
+  }
+
+  /** How pods' gangs are resolved. */
+  public GangIdentities identities() {
+    return identities;
   }
 
   public GangCoordinator coordinator() {

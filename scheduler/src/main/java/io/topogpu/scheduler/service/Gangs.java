@@ -31,10 +31,12 @@ final class Gangs implements AutoCloseable {
 
   private final GangService service;
   private final List<AutoCloseable> closers;
+  private final EventRecorder events;
 
-  private Gangs(GangService service, List<AutoCloseable> closers) {
+  private Gangs(GangService service, List<AutoCloseable> closers, EventRecorder events) {
     this.service = service;
     this.closers = closers;
+    this.events = events;
   }
 
   static Gangs start(Optional<KubernetesClient> client, ClusterState state, Placer placer, StateSource source,
@@ -65,11 +67,16 @@ final class Gangs implements AutoCloseable {
         new GangIdentities(schedulerPlugins, volcano), config.settings(), events, metrics.registry(),
         Clock.systemUTC(), GangService.DEFAULT_TICK));
     closers.add(0, service);
-    return new Gangs(service, closers);
+    return new Gangs(service, closers, events);
   }
 
   GangService service() {
     return service;
+  }
+
+  /** Where Events go: the API server, or the log with a snapshot. */
+  EventRecorder events() {
+    return events;
   }
 
   @Override

@@ -13,6 +13,8 @@ import io.topogpu.scheduler.extender.FilterRequest;
 import io.topogpu.scheduler.extender.FilterResponse;
 import io.topogpu.scheduler.extender.HostPriority;
 import io.topogpu.scheduler.extender.NodeRejection;
+import io.topogpu.scheduler.extender.PreemptRequest;
+import io.topogpu.scheduler.extender.PreemptResponse;
 import io.topogpu.scheduler.extender.Readiness;
 import io.topogpu.scheduler.kube.KubeObjectException;
 import io.topogpu.scheduler.kube.KubeObjects;
@@ -77,6 +79,7 @@ public final class TopogpuBackend implements ExtenderBackend {
   private final Binder binder;
   private final GangHook gangs;
   private final PodDiscovery discovery;
+  private final Preemptions preemptions;
   private final Set<String> bindsInFlight = ConcurrentHashMap.newKeySet();
 
   /** How the backend learns that a pod exists. */
@@ -87,13 +90,38 @@ public final class TopogpuBackend implements ExtenderBackend {
     FROM_REQUESTS
   }
 
+  /** A backend whose preemption records no events, evicts no gang rest and meters nowhere. */
   public TopogpuBackend(
       ClusterState state, Placer placer, Binder binder, GangHook gangs, PodDiscovery discovery) {
+    this(state, placer, binder, gangs, discovery, Preemptions.quiet(state, placer));
+  }
+
+  public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
+      PodDiscovery discovery, Preemptions preemptions) {
     this.state = state;
     this.placer = placer;
     this.binder = binder;
     this.gangs = gangs;
     this.discovery = discovery;
+    this.preemptions = preemptions;
+  }
+
+  /**
+   * Preempt: the {@link Preemptions} decision for a single GPU pod. kube-scheduler's proposal is
+   * kept unchanged for a pod topogpu does not place. For a gang member kube-scheduler is told to
+   * evict nothing (one member at a time could free room for part of a gang only): the gang's
+   * preemption is planned whole and carried out by the extender ({@link Preemptions#preemptGang}).
+   */
+  @Override
+  public PreemptResponse preempt(PreemptRequest request) {
+    PodInfo pod = decode(request.pod());
+    if (!pod.managed()) {
+      return PreemptResponse.unchanged(request);
+    }
+    if (gangs.isGangMember(pod)) {
+      return preemptions.preemptGang(pod, gangs);
+    }
+    return preemptions.preempt(pod, request);
   }
 
   @Override

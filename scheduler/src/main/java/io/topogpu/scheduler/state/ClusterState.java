@@ -12,12 +12,14 @@ import io.topogpu.scheduler.model.ClusterNode;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.NodeEvaluation;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -84,11 +86,27 @@ public final class ClusterState {
     };
   }
 
-  private volatile PodWatcher watcher = PodWatcher.NONE;
+  private final List<PodWatcher> watchers = new CopyOnWriteArrayList<>();
 
-  /** Sets the one {@link PodWatcher} (gang coordination); before the state source starts. */
+  /** Every watcher, in the order added, as one. */
+  private final PodWatcher watcher = new PodWatcher() {
+    @Override
+    public void gone(String podKey) {
+      watchers.forEach(w -> w.gone(podKey));
+    }
+
+    @Override
+    public void rebuilt(Collection<PodInfo> pods) {
+      watchers.forEach(w -> w.rebuilt(pods));
+    }
+  };
+
+  /**
+   * Adds a {@link PodWatcher} (gang coordination, preemption's gang evictions); before the state
+   * source starts. Watchers are told in the order added.
+   */
   public void watch(PodWatcher watcher) {
-    this.watcher = watcher;
+    watchers.add(watcher);
   }
 
   /**
@@ -116,6 +134,11 @@ public final class ClusterState {
 
   public Optional<PodInfo> pod(String key) {
     return Optional.ofNullable(pods.get(key));
+  }
+
+  /** Every pod seen, a live read-only view (preemption reads gang membership from it). */
+  public Collection<PodInfo> pods() {
+    return Collections.unmodifiableCollection(pods.values());
   }
 
   public Optional<Assignment> holding(String podKey) {

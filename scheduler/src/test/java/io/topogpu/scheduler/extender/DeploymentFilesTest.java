@@ -139,6 +139,7 @@ class DeploymentFilesTest {
     assertThat(extender.get("filterVerb").asText()).isEqualTo(Routes.FILTER_VERB);
     assertThat(extender.get("prioritizeVerb").asText()).isEqualTo(Routes.PRIORITIZE_VERB);
     assertThat(extender.get("bindVerb").asText()).isEqualTo(Routes.BIND_VERB);
+    assertThat(extender.get("preemptVerb").asText()).isEqualTo(Routes.PREEMPT_VERB);
     assertThat(extender.get("nodeCacheCapable").asBoolean()).isTrue();
     assertThat(extender.get("ignorable").asBoolean()).isFalse();
     assertThat(extender.get("weight").asLong())

@@ -95,10 +95,10 @@ missing bind target      | /scheduler/bind       | {"PodName": "job-0", "PodName
 
   @Test
   void anUnknownVerbGets404WithJson() {
-    Reply reply = extender.post("/scheduler/preempt", WireRequests.pod("job-0").nodeNames("n1"));
+    Reply reply = extender.post("/scheduler/evict", WireRequests.pod("job-0").nodeNames("n1"));
 
     assertThat(reply.status()).isEqualTo(404);
-    assertThat(reply.json().get("error").asText()).isEqualTo("Not Found: POST /scheduler/preempt");
+    assertThat(reply.json().get("error").asText()).isEqualTo("Not Found: POST /scheduler/evict");
     extender.assertStillServing();
   }
 }

@@ -279,6 +279,33 @@ class GangCoordinatorTest {
   }
 
   /**
+   * Two starving 2×8 gangs on d1, d2 (one GPU used on each): g (priority 0) waited first and holds
+   * both nodes; h (priority 100) starts starving later and takes the hold over. A gang of lower
+   * priority starving meanwhile does not take it back.
+   */
+  @Test
+  void aHigherPriorityStarvingGangTakesTheHoldFirst() {
+    nodes(dgx("d1").busy(0), dgx("d2").busy(0));
+    PodInfo g0 = GangPods.member("g", 2, "g-0").gpus(8).obj();
+    assertThat(coordinator.filter(g0, all())).isInstanceOf(GangFilterResult.Rejected.class);
+    clock.advance(Duration.ofMinutes(1));
+    PodInfo h0 = GangPods.member("h", 2, "h-0").gpus(8).priority(100).obj();
+    assertThat(coordinator.filter(h0, all())).isInstanceOf(GangFilterResult.Rejected.class);
+    clock.advance(Duration.ofMinutes(4));
+    coordinator.expireOverdue();
+    assertThat(coordinator.hold().orElseThrow().gang()).as("g has starved 5 min, h only 4").isEqualTo("default/g");
+    clock.advance(Duration.ofMinutes(1));
+    coordinator.expireOverdue();
+    assertThat(coordinator.hold().orElseThrow().gang()).isEqualTo("default/h");
+    assertThat(coordinator.hold().orElseThrow().nodes()).containsExactlyInAnyOrder("d1", "d2");
+    PodInfo k0 = GangPods.member("k", 2, "k-0").gpus(8).priority(50).obj();
+    assertThat(coordinator.filter(k0, all())).isInstanceOf(GangFilterResult.Rejected.class);
+    clock.advance(Duration.ofMinutes(6));
+    coordinator.expireOverdue();
+    assertThat(coordinator.hold().orElseThrow().gang()).isEqualTo("default/h");
+  }
+
+  /**
    * Leaf l1 = d1..d4 with 1, 2, 4 and 6 GPUs used by small pods. A 2×8 gang needs two whole nodes:
    * the hold takes the two freest, d1 and d2, and leaves d3 and d4 open to other pods meanwhile.
    */

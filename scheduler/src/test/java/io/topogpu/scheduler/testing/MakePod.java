@@ -4,6 +4,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GpuRequest;
 import io.topogpu.scheduler.model.Placement;
 import io.topogpu.scheduler.model.PodInfo;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,8 @@ public final class MakePod {
   private String phase = "Pending";
   private Assignment assignment;
   private final Map<String, String> annotations = new LinkedHashMap<>();
+  private int priority;
+  private Instant startTime;
 
   private MakePod(String name) {
     this.name = name;
@@ -85,6 +88,18 @@ public final class MakePod {
     return this;
   }
 
+  /** {@code spec.priority}. */
+  public MakePod priority(int p) {
+    this.priority = p;
+    return this;
+  }
+
+  /** {@code status.startTime}. */
+  public MakePod startedAt(Instant t) {
+    this.startTime = t;
+    return this;
+  }
+
   public MakePod annotation(String key, String value) {
     annotations.put(key, value);
     return this;
@@ -92,6 +107,7 @@ public final class MakePod {
 
   public PodInfo obj() {
     return new PodInfo(namespace, name, "uid-" + name, Map.of(), annotations, Optional.ofNullable(request),
-        Placement.of(required, preferred), Optional.ofNullable(assignment), Optional.ofNullable(node), phase);
+        Placement.of(required, preferred), Optional.ofNullable(assignment), Optional.ofNullable(node), phase, priority,
+        Optional.ofNullable(startTime));
   }
 }
