@@ -1,11 +1,14 @@
 package io.topogpu.scheduler.service;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.topogpu.scheduler.bind.AdmissionGate;
+import io.topogpu.scheduler.bind.Binder;
 import io.topogpu.scheduler.bind.KubePodEvictor;
 import io.topogpu.scheduler.bind.PodEvictor;
 import io.topogpu.scheduler.config.GangConfig;
 import io.topogpu.scheduler.extender.ExtenderServer;
 import io.topogpu.scheduler.extender.ExtenderServerOptions;
+import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.topogpu.scheduler.metrics.PreemptionMetrics;
 import io.topogpu.scheduler.placement.Placer;
@@ -51,7 +54,9 @@ public final class ExtenderApp implements AutoCloseable {
     Placer placer = new Placer(policy);
     ClusterState state = new ClusterState(placer::attribute);
     ExtenderMetrics metrics = new ExtenderMetrics();
-    Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
+    Binder binder = new AdmissionGate(source.binder(), state::pod,
+        name -> state.node(name).map(NodeState::node), AdmissionGate.DEFAULT_MAX_WAIT);
+    Gangs gangs = Gangs.start(client, state, placer, binder, gangConfig, metrics);
     PodEvictor evictor = client.<PodEvictor>map(KubePodEvictor::new).orElse((namespace, name, uid, why) -> {
       log.warn("snapshot mode: evicting {}/{} from the cached state: {}", namespace, name, why);
       state.removePod(namespace + "/" + name);
@@ -66,7 +71,7 @@ public final class ExtenderApp implements AutoCloseable {
           return t;
         }));
     state.watch(preemptions);
-    TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
+    TopogpuBackend backend = new TopogpuBackend(state, placer, binder, gangs.service().hook(),
         source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions);
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     source.start(state);

@@ -1,6 +1,7 @@
 package io.topogpu.scheduler.service;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.topogpu.scheduler.bind.Binder;
 import io.topogpu.scheduler.config.GangConfig;
 import io.topogpu.scheduler.gang.EventRecorder;
 import io.topogpu.scheduler.gang.GangIdentities;
@@ -11,7 +12,6 @@ import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.state.ClusterState;
 import io.topogpu.scheduler.state.InformerSource;
-import io.topogpu.scheduler.state.StateSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ final class Gangs implements AutoCloseable {
     this.events = events;
   }
 
-  static Gangs start(Optional<KubernetesClient> client, ClusterState state, Placer placer, StateSource source,
+  static Gangs start(Optional<KubernetesClient> client, ClusterState state, Placer placer, Binder binder,
       GangConfig config, ExtenderMetrics metrics) {
     List<AutoCloseable> closers = new ArrayList<>();
     PodGroupSizes schedulerPlugins = PodGroupSizes.NONE;
@@ -63,7 +63,7 @@ final class Gangs implements AutoCloseable {
       volcano = vc;
       events = new KubeEventRecorder(client.get(), writer, Clock.systemUTC());
     }
-    GangService service = GangService.start(state, source.binder(), new GangService.Setup(placer, config.tiers(),
+    GangService service = GangService.start(state, binder, new GangService.Setup(placer, config.tiers(),
         new GangIdentities(schedulerPlugins, volcano), config.settings(), events, metrics.registry(),
         Clock.systemUTC(), GangService.DEFAULT_TICK));
     closers.add(0, service);
