@@ -32,7 +32,8 @@ public final class KubeObjects {
   public static ClusterNode toClusterNode(Node node) {
     ObjectMeta meta = node.getMetadata();
     String name = requireName(meta);
-    Map<String, String> labels = orEmpty(meta.getLabels());
+    Map<String, String> labels = noNullValues(meta.getLabels(), "metadata.labels");
+    noNullValues(meta.getAnnotations(), "metadata.annotations");
     Map<String, Long> allocatable = new TreeMap<>();
     Map<String, Quantity> alloc = node.getStatus() == null || node.getStatus().getAllocatable() == null
         ? Map.of() : node.getStatus().getAllocatable();
@@ -59,7 +60,8 @@ public final class KubeObjects {
     if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
       throw new KubeObjectException("metadata.namespace: missing");
     }
-    Map<String, String> annotations = orEmpty(meta.getAnnotations());
+    Map<String, String> annotations = noNullValues(meta.getAnnotations(), "metadata.annotations");
+    noNullValues(meta.getLabels(), "metadata.labels");
     PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
     Optional<GpuRequest> request;
     try {
@@ -107,6 +109,19 @@ public final class KubeObjects {
       throw new KubeObjectException("metadata.name: missing");
     }
     return meta.getName();
+  }
+
+  /** Kubernetes never sends a null key or value; a hand-written request may. */
+  private static Map<String, String> noNullValues(Map<String, String> m, String path) {
+    if (m == null) {
+      return Map.of();
+    }
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new KubeObjectException(path + "[" + e.getKey() + "]: null");
+      }
+    }
+    return m;
   }
 
   private static <K, V> Map<K, V> orEmpty(Map<K, V> m) {
