@@ -80,7 +80,8 @@ public final class KubeObjects {
     });
     String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
-        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase);
+        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase,
+        spec.getSchedulerName());
   }
 
   private static Optional<String> level(Map<String, String> annotations, String key) {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param assignment the decoded {@code topogpu.io/gpus} annotation, when the pod carries one
  * @param nodeName the node the pod is bound to; empty when pending
  * @param phase the pod's status phase ({@code Pending}, {@code Running}, ...); empty when unknown
+ * @param schedulerName the pod's {@code spec.schedulerName}; empty when not set (an API server
+ *     always sets it, a hand-written object may not)
  */
 public record PodInfo(
     String namespace,
@@ -23,7 +25,8 @@ public record PodInfo(
     Placement placement,
     Optional<Assignment> assignment,
     Optional<String> nodeName,
-    String phase) {
+    String phase,
+    String schedulerName) {
 
   public PodInfo {
     Objects.requireNonNull(namespace, "namespace");
@@ -36,6 +39,15 @@ public record PodInfo(
     assignment = Objects.requireNonNullElse(assignment, Optional.empty());
     nodeName = Objects.requireNonNullElse(nodeName, Optional.<String>empty()).filter(n -> !n.isEmpty());
     phase = Objects.requireNonNullElse(phase, "");
+    schedulerName = Objects.requireNonNullElse(schedulerName, "");
+  }
+
+  /** A pod whose {@code spec.schedulerName} is not known. */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase,
+        "");
   }
 
   /** {@code namespace/name}: the ledger's holder id for this pod. */
@@ -60,11 +72,17 @@ public record PodInfo(
 
   public PodInfo withAssignment(Assignment a) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.ofNullable(a), nodeName, phase);
+        Optional.ofNullable(a), nodeName, phase, schedulerName);
+  }
+
+  /** This pod as not bound and holding nothing: how a pod seen only in a request is kept. */
+  public PodInfo pending() {
+    return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
+        Optional.empty(), Optional.empty(), "Pending", schedulerName);
   }
 
   public PodInfo boundTo(String node) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        Optional.of(node), phase.isEmpty() ? "Running" : phase);
+        Optional.of(node), phase.isEmpty() ? "Running" : phase, schedulerName);
   }
 }

@@ -77,6 +77,11 @@ public final class ExtenderCommand implements Callable<Integer> {
       description = "also serve /healthz, /readyz and /metrics on 0.0.0.0:N (probes, Prometheus)")
   Integer opsPort;
 
+  @Option(names = "--scheduler-name", defaultValue = BindGuard.DEFAULT_SCHEDULER_NAME,
+      description = "schedulerName of the kube-scheduler profile this extender serves; bind refuses"
+          + " pods that ask for another (default: ${DEFAULT-VALUE})")
+  String schedulerName;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "kubeconfig to use (default: in-cluster service account, then ~/.kube/config)")
   Path kubeconfig;
@@ -116,7 +121,8 @@ public final class ExtenderCommand implements Callable<Integer> {
     ExtenderMetrics metrics = new ExtenderMetrics();
     Gangs gangs = Gangs.start(client, state, placer, source, gangConfig, metrics);
     TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), gangs.service().hook(),
-        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS);
+        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS,
+        new BindGuard(schedulerName));
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     CountDownLatch stopped = new CountDownLatch(1);
     StateSource running = source;

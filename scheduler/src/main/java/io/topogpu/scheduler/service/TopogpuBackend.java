@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>a pod that requests no managed resource is not topogpu's: every node passes filter and
- *       scores 0, bind binds it without recording devices;
+ *       scores 0, bind refuses it (kube-scheduler never sends it: it is not interested);
  *   <li>a pod that does not decode (two GPU kinds, a malformed annotation): filter {@code Error}
  *       naming the field, no scores, bind {@code Error};
  *   <li>a node name not in the cache: rejected with reason {@value #NODE_NOT_IN_CACHE} (resolvable:
@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  *   <li>bind of a pod not in the cache: {@code Error} "pod ... is not in topogpu's cache";
  *       kube-scheduler requeues the pod and the informer catches up meanwhile. With {@link
  *       PodDiscovery#FROM_REQUESTS} (snapshot mode, where no informer announces new pods) a pod
- *       is cached from its filter request, as kube-scheduler sends it.
+ *       is remembered from its filter request ({@link RequestedPods}, bounded, never in the
+ *       ledger): filter and prioritize never change the ledger;
+ *   <li>bind of a pod topogpu did not place (another scheduler's, no GPU request, never
+ *       filtered, wrong or missing UID) or to an unknown node: {@code Error} ({@link BindGuard}).
  * </ul>
  *
  * <p>Bind: the GPU set is fixed at bind against the freshest state, not taken from filter (other
@@ -76,6 +79,8 @@ public final class TopogpuBackend implements ExtenderBackend {
   private final Binder binder;
   private final GangHook gangs;
   private final PodDiscovery discovery;
+  private final BindGuard guard;
+  private final RequestedPods requested = new RequestedPods();
   private final Set<String> bindsInFlight = ConcurrentHashMap.newKeySet();
 
   /** How the backend learns that a pod exists. */
@@ -88,6 +93,13 @@ public final class TopogpuBackend implements ExtenderBackend {
 
   public TopogpuBackend(
       ClusterState state, Placer placer, Binder binder, GangHook gangs, PodDiscovery discovery) {
+    this(state, placer, binder, gangs, discovery,
+        new BindGuard(BindGuard.DEFAULT_SCHEDULER_NAME));
+  }
+
+  public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
+      PodDiscovery discovery, BindGuard guard) {
+    this.guard = guard;
     this.state = state;
     this.placer = placer;
     this.binder = binder;
@@ -104,11 +116,12 @@ public final class TopogpuBackend implements ExtenderBackend {
       return FilterResponse.failed(e.getMessage());
     }
     if (discovery == PodDiscovery.FROM_REQUESTS && state.pod(pod.key()).isEmpty()) {
-      state.putPod(pod);
+      requested.remember(pod);
     }
     if (!pod.managed()) {
       return FilterResponse.allFeasible(request.nodeNames());
     }
+    guard.filtered(pod);
     Optional<FilterResponse> gang = gangs.filter(pod, request.nodeNames());
     if (gang.isPresent()) {
       return gang.get();
@@ -188,6 +201,9 @@ public final class TopogpuBackend implements ExtenderBackend {
   public CompletionStage<BindResponse> bind(BindRequest request) {
     String key = request.podNamespace() + "/" + request.podName();
     Optional<PodInfo> cached = state.pod(key);
+    if (cached.isEmpty() && discovery == PodDiscovery.FROM_REQUESTS) {
+      cached = requested.get(key);
+    }
     if (cached.isEmpty()) {
       return done(
           BindResponse.failed(
@@ -197,10 +213,11 @@ public final class TopogpuBackend implements ExtenderBackend {
                   + " seen by the informer)"));
     }
     PodInfo pod = cached.get();
-    if (!request.podUid().isEmpty() && !pod.uid().isEmpty() && !request.podUid().equals(pod.uid())) {
-      return done(
-          BindResponse.failed(
-              "pod " + key + " has UID " + pod.uid() + ", the bind is for UID " + request.podUid()));
+    Optional<String> refused =
+        guard.refusal(request, pod, state.node(request.node()).isPresent());
+    if (refused.isPresent()) {
+      log.warn("bind of {} to {} refused: {}", key, request.node(), refused.get());
+      return done(BindResponse.failed(refused.get()));
     }
     Optional<CompletionStage<BindResponse>> gang = gangs.bind(pod, request.node());
     if (gang.isPresent()) {
@@ -217,9 +234,6 @@ public final class TopogpuBackend implements ExtenderBackend {
   }
 
   private BindResponse bindOne(PodInfo pod, String node) {
-    if (!pod.managed()) {
-      return write(pod, node, Optional.empty());
-    }
     Claim claim = state.claim(pod, node, n -> placer.evaluate(pod, n));
     if (claim instanceof Claim.Refused refused) {
       return BindResponse.failed(refused.reason());
@@ -248,6 +262,7 @@ public final class TopogpuBackend implements ExtenderBackend {
       return BindResponse.failed(e.getMessage());
     }
     state.recordBound(pod, node, devices);
+    requested.forget(pod.key());
     return BindResponse.bound();
   }
 
