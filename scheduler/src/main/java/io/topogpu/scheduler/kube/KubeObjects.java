@@ -19,6 +19,7 @@ import io.topogpu.topology.model.NodeTopology;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The only place that knows fabric8's model types: turns Nodes and Pods into the plain records
@@ -55,6 +56,19 @@ public final class KubeObjects {
   }
 
   public static PodInfo toPodInfo(Pod pod) {
+    return toPodInfo(pod, problem -> {
+      throw new KubeObjectException(problem);
+    });
+  }
+
+  /**
+   * As {@link #toPodInfo(Pod)}, but a {@code topogpu.io/gpus} annotation that does not decode is
+   * handed to {@code unreadableAssignment} (the message names the field) and the pod is returned
+   * without an assignment, as if unannotated: the ledger then counts it the conservative way
+   * ({@code Attributor}), never as holding nothing. For pods read to rebuild the ledger, where a
+   * bad edit of one annotation must not free GPUs a running pod uses.
+   */
+  public static PodInfo toPodInfo(Pod pod, Consumer<String> unreadableAssignment) {
     ObjectMeta meta = pod.getMetadata();
     String name = requireName(meta);
     if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
@@ -71,13 +85,15 @@ public final class KubeObjects {
     }
     Placement placement = new Placement(
         level(annotations, Keys.PLACEMENT_REQUIRED), level(annotations, Keys.PLACEMENT_PREFERRED));
-    Optional<Assignment> assignment = Optional.ofNullable(annotations.get(Keys.GPUS)).map(v -> {
+    Optional<Assignment> assignment = Optional.empty();
+    String gpus = annotations.get(Keys.GPUS);
+    if (gpus != null) {
       try {
-        return GpusAnnotation.decode(v);
+        assignment = Optional.of(GpusAnnotation.decode(gpus));
       } catch (GpusAnnotationException e) {
-        throw new KubeObjectException(annotationPath(Keys.GPUS) + ": " + e.getMessage());
+        unreadableAssignment.accept(annotationPath(Keys.GPUS) + ": " + e.getMessage());
       }
-    });
+    }
     String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
         request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase,

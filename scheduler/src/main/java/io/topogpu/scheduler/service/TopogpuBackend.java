@@ -289,6 +289,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         "free",
         () -> state.nodes().stream().mapToLong(n -> Long.bitCount(n.freeMask())).sum());
     ExtenderMetrics.registerInformerLag(registry, "pods", state::informerLagSeconds);
+    ExtenderMetrics.registerUnreadableAssignments(registry, state::unreadableAssignments);
   }
 
   private static PodInfo decode(Pod pod) {
