@@ -82,6 +82,19 @@ public final class ExtenderCommand implements Callable<Integer> {
           + " pods that ask for another (default: ${DEFAULT-VALUE})")
   String schedulerName;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "serve the API over HTTPS with this PEM certificate (needs --tls-key); for an"
+          + " extender reached beyond loopback (kube-scheduler: enableHTTPS, tlsConfig.caFile)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "require client certificates signed by this PEM CA (kube-scheduler:"
+          + " tlsConfig.certFile and keyFile)")
+  Path tlsClientCa;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "kubeconfig to use (default: in-cluster service account, then ~/.kube/config)")
   Path kubeconfig;
@@ -104,6 +117,13 @@ public final class ExtenderCommand implements Callable<Integer> {
       options = ExtenderServerOptions.defaults().withHost(host).withPort(port);
       if (opsPort != null) {
         options = options.withOps(ExtenderServerOptions.DEFAULT_OPS_HOST, opsPort);
+      }
+      if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+        if (tlsCert == null || tlsKey == null) {
+          throw new IllegalArgumentException("--tls-cert and --tls-key: both are required for HTTPS");
+        }
+        options = options.withTls(
+            new ExtenderServerOptions.Tls(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa)));
       }
       if (snapshot != null) {
         source = SnapshotSource.read(snapshot);
