@@ -45,6 +45,8 @@ public final class WireCodec {
   public static final int MAX_STRING_CHARS = 1 << 20;
   public static final int MAX_NUMBER_CHARS = 1_000;
   public static final int MAX_NAME_CHARS = 50_000;
+  /** The node limit of a request is never below this, however few nodes the extender knows. */
+  public static final int MIN_NODE_LIMIT = 1_024;
 
   /** Advice in Jackson's messages aimed at Java programmers, not at API callers. */
   private static final Pattern JACKSON_HINTS =
@@ -90,6 +92,23 @@ public final class WireCodec {
 
   public ExtenderArgs decodeArgs(InputStream body) {
     return decode(argsReader, body);
+  }
+
+  /**
+   * Decodes filter and prioritize arguments carrying at most {@link #nodeLimit nodeLimit(known)}
+   * node entries; decoding stops at the first entry over it (400 naming the field).
+   */
+  public ExtenderArgs decodeArgs(InputStream body, int knownNodes) {
+    return decode(argsReader.withAttribute(BoundedNodes.MAX_NODES, nodeLimit(knownNodes)), body);
+  }
+
+  /**
+   * Twice the nodes the extender knows, at least {@value #MIN_NODE_LIMIT}: kube-scheduler sends
+   * only nodes from its own cache, which the extender's informer mirrors; the slack covers nodes
+   * added since. Bounds a request's decoded size to a few times the cluster's, whatever the body.
+   */
+  public static int nodeLimit(int knownNodes) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_NODE_LIMIT, 2L * knownNodes));
   }
 
   public ExtenderBindingArgs decodeBindingArgs(InputStream body) {

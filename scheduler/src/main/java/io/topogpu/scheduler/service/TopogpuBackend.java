@@ -30,6 +30,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -264,6 +265,11 @@ public final class TopogpuBackend implements ExtenderBackend {
     state.recordBound(pod, node, devices);
     requested.forget(pod.key());
     return BindResponse.bound();
+  }
+
+  @Override
+  public OptionalInt knownNodes() {
+    return OptionalInt.of(state.nodeCount());
   }
 
   @Override

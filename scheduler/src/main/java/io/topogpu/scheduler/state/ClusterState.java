@@ -112,6 +112,10 @@ public final class ClusterState {
     return ledger.nodes();
   }
 
+  public int nodeCount() {
+    return ledger.nodeCount();
+  }
+
   /** The states of {@code names} by position ({@link Ledger#lookup}); {@code null} where unknown. */
   public NodeLookup lookup(List<String> names) {
     return ledger.lookup(names);
