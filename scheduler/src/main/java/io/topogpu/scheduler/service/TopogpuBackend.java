@@ -159,7 +159,14 @@ public final class TopogpuBackend implements ExtenderBackend {
 
   @Override
   public List<HostPriority> prioritize(FilterRequest request) {
-    PodInfo pod = decode(request.pod());
+    PodInfo pod;
+    try {
+      pod = decode(request.pod());
+    } catch (KubeObjectException e) {
+      // its filter already answered the Error naming the field; prioritize has no error field
+      log.debug("prioritize: {}", e.getMessage());
+      return List.of();
+    }
     List<HostPriority> scores = new ArrayList<>(request.nodeNames().size());
     if (!pod.managed()) {
       for (String name : request.nodeNames()) {
