@@ -141,6 +141,7 @@ public final class GangDemo {
     for (int i = 0; i < job.size(); i++) {
       pods.add(new PodBuilder()
           .withNewMetadata().withName(job.name() + "-" + i).withNamespace("demo")
+          .withUid("uid-" + job.name() + "-" + i)
           .addToAnnotations(Keys.GANG, job.name()).addToAnnotations(Keys.GANG_SIZE, Integer.toString(job.size()))
           .endMetadata()
           .withNewSpec().withSchedulerName("topogpu").addNewContainer().withName("train")

@@ -1,6 +1,7 @@
 package io.topogpu.scheduler.extender;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,8 +18,9 @@ import java.util.List;
  */
 public record ExtenderArgs(
     @JsonProperty("Pod") Pod pod,
-    @JsonProperty("Nodes") NodeList nodes,
-    @JsonProperty("NodeNames") List<String> nodeNames) {
+    @JsonProperty("Nodes") @JsonDeserialize(using = BoundedNodes.Items.class) NodeList nodes,
+    @JsonProperty("NodeNames") @JsonDeserialize(using = BoundedNodes.Names.class)
+        List<String> nodeNames) {
 
   public ExtenderArgs {
     if (pod == null) {

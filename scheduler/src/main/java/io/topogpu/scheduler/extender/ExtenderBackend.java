@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.topogpu.scheduler.metrics.ExtenderMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -54,6 +55,14 @@ public interface ExtenderBackend extends MeterBinder {
 
   /** Whether the backend can answer correctly now; cheap, non-blocking. */
   Readiness readiness();
+
+  /**
+   * How many nodes the backend knows, to bound the node entries of one request ({@link
+   * WireCodec#nodeLimit}); empty when it keeps no node cache (no bound beyond the body limit).
+   */
+  default OptionalInt knownNodes() {
+    return OptionalInt.empty();
+  }
 
   @Override
   default void bindTo(MeterRegistry registry) {}

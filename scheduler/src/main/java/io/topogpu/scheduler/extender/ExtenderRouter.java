@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -43,6 +44,7 @@ final class ExtenderRouter {
   private final WireCodec codec = new WireCodec();
   private final ExtenderVerbs verbs;
   private final InFlightRequests inFlight;
+  private final ReadDeadlines deadlines;
 
   ExtenderRouter(
       Vertx vertx,
@@ -50,7 +52,8 @@ final class ExtenderRouter {
       ExtenderBackend backend,
       long bodyLimitBytes,
       ExtenderMetrics metrics,
-      InFlightRequests inFlight) {
+      InFlightRequests inFlight,
+      ReadDeadlines deadlines) {
     this.vertx = vertx;
     this.workers = workers;
     this.backend = backend;
@@ -58,11 +61,13 @@ final class ExtenderRouter {
     this.metrics = metrics;
     this.verbs = new ExtenderVerbs(backend, codec, metrics);
     this.inFlight = inFlight;
+    this.deadlines = deadlines;
   }
 
   /** Health, readiness and metrics only: safe to expose beyond loopback. */
   Router opsRouter() {
     Router router = Router.router(vertx);
+    router.route().handler((PlatformHandler) this::deadline);
     addOpsRoutes(router);
     addFailureHandlers(router);
     return router;
@@ -84,6 +89,7 @@ final class ExtenderRouter {
   /** The verbs, plus health, readiness and metrics. */
   Router apiRouter() {
     Router router = Router.router(vertx);
+    router.route().handler((PlatformHandler) this::deadline);
     BodyHandler body =
         BodyHandler.create(false).setBodyLimit(bodyLimitBytes).setPreallocateBodyBuffer(true);
     router
@@ -112,26 +118,49 @@ final class ExtenderRouter {
   }
 
   /**
-   * Counts the request in (or turns it away while draining) before its body is read; a platform
-   * handler because Vert.x Web runs those ahead of the body handler.
+   * The read deadline ({@link ReadDeadlines}): a request without a body is read once its headers
+   * are; a verb's is read when its body is ({@link #verb}). The next one is due after the answer.
+   */
+  private void deadline(RoutingContext ctx) {
+    var connection = ctx.request().connection();
+    if (!ctx.request().method().equals(HttpMethod.POST)) {
+      deadlines.read(connection);
+    }
+    ctx.addEndHandler(done -> deadlines.answered(connection));
+    ctx.next();
+  }
+
+  /**
+   * Turns the request away while draining, before its body is read; a platform handler because
+   * Vert.x Web runs those ahead of the body handler. The request is counted in flight only once
+   * its body has been read ({@link #verb}): shutdown waits for requests being served, not for
+   * clients still sending (whose connections close with the listener).
    */
   private PlatformHandler admit(String verb) {
     return ctx -> {
       ctx.put(VERB_KEY, verb);
       ctx.put(STARTED_KEY, System.nanoTime());
-      if (!inFlight.tryEnter()) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        finish(
-            ctx, 503, codec.encodeError("topogpu extender is shutting down"), Outcome.UNAVAILABLE);
+      if (inFlight.draining()) {
+        shuttingDown(ctx);
         return;
       }
-      ctx.addEndHandler(done -> inFlight.leave());
       ctx.next();
     };
   }
 
+  private void shuttingDown(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    finish(ctx, 503, codec.encodeError("topogpu extender is shutting down"), Outcome.UNAVAILABLE);
+  }
+
   private Handler<RoutingContext> verb(Function<InputStream, CompletionStage<Answer>> call) {
     return ctx -> {
+      deadlines.read(ctx.request().connection());
+      if (!inFlight.tryEnter()) {
+        shuttingDown(ctx);
+        return;
+      }
+      ctx.addEndHandler(done -> inFlight.leave());
       Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
       workers
           .<CompletionStage<Answer>>executeBlocking(

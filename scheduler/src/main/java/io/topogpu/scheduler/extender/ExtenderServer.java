@@ -5,7 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -29,7 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} drains: it stops admitting requests (503, readiness goes 503), waits up to
  * the shutdown grace for in-flight ones to finish, then closes the listener, the worker pool and
- * Vert.x.
+ * Vert.x. In flight means read whole and being served: a client still sending its request (or
+ * sending nothing) is not waited for, and its connection closes with the listener.
+ *
+ * <p>Slow or silent clients: a connection idle for the idle timeout is closed, and one whose next
+ * request has not fully arrived within the read timeout is closed ({@link ReadDeadlines}).
  */
 public final class ExtenderServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExtenderServer.class);
@@ -45,6 +52,7 @@ public final class ExtenderServer implements AutoCloseable {
   private final WorkerExecutor workers;
   private final ExtenderServerOptions options;
   private final InFlightRequests inFlight = new InFlightRequests();
+  private final ReadDeadlines deadlines;
   private final ExtenderRouter router;
   private final AtomicBoolean closed = new AtomicBoolean();
   private HttpServer http;
@@ -60,8 +68,10 @@ public final class ExtenderServer implements AutoCloseable {
             MAX_WORKER_EXECUTE_SECONDS,
             TimeUnit.SECONDS);
     this.options = options;
+    this.deadlines = new ReadDeadlines(vertx, options.readTimeout());
     this.router =
-        new ExtenderRouter(vertx, workers, backend, options.bodyLimitBytes(), metrics, inFlight);
+        new ExtenderRouter(
+            vertx, workers, backend, options.bodyLimitBytes(), metrics, inFlight, deadlines);
   }
 
   /**
@@ -75,18 +85,24 @@ public final class ExtenderServer implements AutoCloseable {
     ExtenderServer server = new ExtenderServer(backend, options, metrics);
     backend.bindTo(metrics);
     try {
-      server.http = server.listen(server.router.apiRouter(), options.host(), options.port());
+      server.http =
+          server.listen(
+              server.router.apiRouter(), options.host(), options.port(), server.apiOptions());
       if (options.opsPort().isPresent()) {
         server.ops =
             server.listen(
-                server.router.opsRouter(), options.opsHost(), options.opsPort().getAsInt());
+                server.router.opsRouter(),
+                options.opsHost(),
+                options.opsPort().getAsInt(),
+                server.plainOptions());
       }
     } catch (RuntimeException e) {
       server.closeQuietly();
       throw e;
     }
     log.info(
-        "extender API on {}:{}, operations listener {}",
+        "extender API on {}://{}:{}, operations listener {}",
+        options.tls().isEmpty() ? "http" : "https",
         options.host(),
         server.port(),
         server.ops == null ? "off" : options.opsHost() + ":" + server.ops.actualPort());
@@ -103,10 +119,40 @@ public final class ExtenderServer implements AutoCloseable {
     return ops == null ? OptionalInt.empty() : OptionalInt.of(ops.actualPort());
   }
 
-  private HttpServer listen(Router router, String host, int port) {
+  /** Idle timeout on every listener; the read deadlines are armed per connection. */
+  private HttpServerOptions plainOptions() {
+    return new HttpServerOptions()
+        .setIdleTimeout((int) Math.max(1, options.idleTimeout().toMillis()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The API listener's: HTTPS when configured, and then client certificates required when a
+   * client CA is given (the handshake fails without one it signed).
+   */
+  private HttpServerOptions apiOptions() {
+    HttpServerOptions o = plainOptions();
+    options.tls().ifPresent(tls -> {
+      o.setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(tls.certFile().toString())
+                  .setKeyPath(tls.keyFile().toString()));
+      tls.clientCaFile().ifPresent(ca -> o
+          .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
+          .setClientAuth(ClientAuth.REQUIRED));
+    });
+    return o;
+  }
+
+  private HttpServer listen(Router router, String host, int port, HttpServerOptions httpOptions) {
     try {
       return await(
-          vertx.createHttpServer(new HttpServerOptions()).requestHandler(router).listen(port, host),
+          vertx
+              .createHttpServer(httpOptions)
+              .connectionHandler(deadlines::opened)
+              .requestHandler(router)
+              .listen(port, host),
           START_TIMEOUT);
     } catch (RuntimeException e) {
       throw new IllegalStateException(

@@ -1,6 +1,8 @@
 package io.topogpu.scheduler.extender;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -22,7 +24,16 @@ import java.util.OptionalInt;
  * @param workerThreads size of the worker pool that runs decoding and the backend calls, off the
  *     event loop; bounds how many requests are processed at once (a bind waiting for its gang does
  *     not hold a worker)
- * @param shutdownGrace how long {@link ExtenderServer#close()} waits for in-flight requests
+ * @param shutdownGrace how long {@link ExtenderServer#close()} waits for in-flight requests (those
+ *     whose body has been read; a client still sending is not waited for)
+ * @param idleTimeout a connection on which nothing is sent or received for this long is closed
+ *     (kube-scheduler reopens one when it needs it); {@link #DEFAULT_IDLE_TIMEOUT} by default
+ * @param readTimeout the headers and body of a request must arrive within this long of the
+ *     connection opening or the previous answer on it, else the connection is closed: a client
+ *     that sends a request slowly, or half of one, holds nothing for long; {@link
+ *     #DEFAULT_READ_TIMEOUT} by default
+ * @param tls the API listener serves HTTPS with this certificate, and checks client
+ *     certificates when a client CA is given; empty (the default) for plain HTTP on loopback
  */
 public record ExtenderServerOptions(
     String host,
@@ -31,7 +42,10 @@ public record ExtenderServerOptions(
     OptionalInt opsPort,
     long bodyLimitBytes,
     int workerThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration idleTimeout,
+    Duration readTimeout,
+    Optional<Tls> tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8888;
@@ -39,6 +53,27 @@ public record ExtenderServerOptions(
   public static final long DEFAULT_BODY_LIMIT_BYTES = 256L * 1024 * 1024;
   public static final int DEFAULT_WORKER_THREADS = 16;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * HTTPS for the API listener, as kube-scheduler's extender client speaks it ({@code
+   * enableHTTPS: true} with {@code tlsConfig}: {@code caFile} checks this certificate, {@code
+   * certFile}/{@code keyFile} are the client certificate checked against {@code clientCa}).
+   *
+   * @param certFile PEM server certificate (chain)
+   * @param keyFile PEM private key of the certificate
+   * @param clientCaFile PEM CA bundle; when present every client must present a certificate it
+   *     signed, or the TLS handshake fails
+   */
+  public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {
+    public Tls {
+      if (certFile == null || keyFile == null) {
+        throw new IllegalArgumentException("tls: certFile and keyFile are both required");
+      }
+      clientCaFile = clientCaFile == null ? Optional.empty() : clientCaFile;
+    }
+  }
 
   public ExtenderServerOptions {
     requireHost("host", host);
@@ -56,6 +91,9 @@ public record ExtenderServerOptions(
       throw new IllegalArgumentException(
           "shutdownGrace: must be zero or more, got " + shutdownGrace);
     }
+    requirePositive("idleTimeout", idleTimeout);
+    requirePositive("readTimeout", readTimeout);
+    tls = tls == null ? Optional.empty() : tls;
   }
 
   public static ExtenderServerOptions defaults() {
@@ -66,38 +104,63 @@ public record ExtenderServerOptions(
         OptionalInt.empty(),
         DEFAULT_BODY_LIMIT_BYTES,
         DEFAULT_WORKER_THREADS,
-        DEFAULT_SHUTDOWN_GRACE);
+        DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_READ_TIMEOUT,
+        Optional.empty());
   }
 
   public ExtenderServerOptions withHost(String value) {
     return new ExtenderServerOptions(
-        value, port, opsHost, opsPort, bodyLimitBytes, workerThreads, shutdownGrace);
+        value, port, opsHost, opsPort, bodyLimitBytes, workerThreads,
+        shutdownGrace, idleTimeout, readTimeout, tls);
   }
 
   public ExtenderServerOptions withPort(int value) {
     return new ExtenderServerOptions(
-        host, value, opsHost, opsPort, bodyLimitBytes, workerThreads, shutdownGrace);
+        host, value, opsHost, opsPort, bodyLimitBytes, workerThreads,
+        shutdownGrace, idleTimeout, readTimeout, tls);
   }
 
   /** Adds the operations listener on {@code opsHost:opsPort}. */
   public ExtenderServerOptions withOps(String opsHost, int opsPort) {
     return new ExtenderServerOptions(
-        host, port, opsHost, OptionalInt.of(opsPort), bodyLimitBytes, workerThreads, shutdownGrace);
+        host, port, opsHost, OptionalInt.of(opsPort), bodyLimitBytes, workerThreads,
+        shutdownGrace, idleTimeout, readTimeout, tls);
   }
 
   public ExtenderServerOptions withBodyLimitBytes(long value) {
     return new ExtenderServerOptions(
-        host, port, opsHost, opsPort, value, workerThreads, shutdownGrace);
+        host, port, opsHost, opsPort, value, workerThreads,
+        shutdownGrace, idleTimeout, readTimeout, tls);
   }
 
   public ExtenderServerOptions withWorkerThreads(int value) {
     return new ExtenderServerOptions(
-        host, port, opsHost, opsPort, bodyLimitBytes, value, shutdownGrace);
+        host, port, opsHost, opsPort, bodyLimitBytes, value,
+        shutdownGrace, idleTimeout, readTimeout, tls);
   }
 
   public ExtenderServerOptions withShutdownGrace(Duration value) {
     return new ExtenderServerOptions(
-        host, port, opsHost, opsPort, bodyLimitBytes, workerThreads, value);
+        host, port, opsHost, opsPort, bodyLimitBytes, workerThreads,
+        value, idleTimeout, readTimeout, tls);
+  }
+
+  public ExtenderServerOptions withTimeouts(Duration idle, Duration read) {
+    return new ExtenderServerOptions(host, port, opsHost, opsPort, bodyLimitBytes, workerThreads,
+        shutdownGrace, idle, read, tls);
+  }
+
+  public ExtenderServerOptions withTls(Tls value) {
+    return new ExtenderServerOptions(host, port, opsHost, opsPort, bodyLimitBytes, workerThreads,
+        shutdownGrace, idleTimeout, readTimeout, Optional.of(value));
+  }
+
+  private static void requirePositive(String field, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(field + ": must be positive, got " + value);
+    }
   }
 
   private static void requireHost(String field, String value) {

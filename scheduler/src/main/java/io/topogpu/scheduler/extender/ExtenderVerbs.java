@@ -56,7 +56,7 @@ final class ExtenderVerbs {
   }
 
   Answer filter(InputStream body) {
-    FilterRequest request = FilterRequest.from(codec.decodeArgs(body));
+    FilterRequest request = FilterRequest.from(decodeArgs(body));
     Optional<String> notReady = notReady();
     if (notReady.isPresent()) {
       metrics.recordDecision(Routes.FILTER_VERB, Decision.NOT_READY);
@@ -86,7 +86,7 @@ final class ExtenderVerbs {
   }
 
   Answer prioritize(InputStream body) {
-    FilterRequest request = FilterRequest.from(codec.decodeArgs(body));
+    FilterRequest request = FilterRequest.from(decodeArgs(body));
     if (notReady().isPresent()) {
       metrics.recordDecision(Routes.PRIORITIZE_VERB, Decision.NOT_READY);
       return new Answer(codec.encode(List.of()), Outcome.ERROR);
@@ -220,6 +220,12 @@ final class ExtenderVerbs {
         ? new ExtenderFilterResult(
             new NodeListBuilder().withItems(passedNodes).build(), null, failed, unresolvable, "")
         : new ExtenderFilterResult(null, passedNames, failed, unresolvable, "");
+  }
+
+  /** Bounded by the nodes the backend knows, when it knows any. */
+  private ExtenderArgs decodeArgs(InputStream body) {
+    var known = backend.knownNodes();
+    return known.isPresent() ? codec.decodeArgs(body, known.getAsInt()) : codec.decodeArgs(body);
   }
 
   private Optional<String> notReady() {

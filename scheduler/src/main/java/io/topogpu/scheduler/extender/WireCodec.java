@@ -1,8 +1,11 @@
 package io.topogpu.scheduler.extender;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -31,8 +34,20 @@ import java.util.regex.Pattern;
  * <p>Decoding reads straight from the request body stream with readers built once; a {@link
  * BadRequestException} carries the field path of the first problem, such as {@code
  * Nodes.items[3].metadata.name} or {@code NodeNames}.
+ *
+ * <p>Reader limits ({@link StreamReadConstraints}): nesting {@value #MAX_NESTING_DEPTH} levels,
+ * strings {@value #MAX_STRING_CHARS} characters (Kubernetes caps all annotations of an object
+ * together at 256 KiB), numbers {@value #MAX_NUMBER_CHARS} digits, keys {@value #MAX_NAME_CHARS}
+ * characters. A body over one of them is malformed input (400), wherever the value sits.
  */
 public final class WireCodec {
+  public static final int MAX_NESTING_DEPTH = 1_000;
+  public static final int MAX_STRING_CHARS = 1 << 20;
+  public static final int MAX_NUMBER_CHARS = 1_000;
+  public static final int MAX_NAME_CHARS = 50_000;
+  /** The node limit of a request is never below this, however few nodes the extender knows. */
+  public static final int MIN_NODE_LIMIT = 1_024;
+
   /** Advice in Jackson's messages aimed at Java programmers, not at API callers. */
   private static final Pattern JACKSON_HINTS =
       Pattern.compile("\\s*\\((but could if coercion|although at least one Creator)[^)]*\\)");
@@ -44,8 +59,18 @@ public final class WireCodec {
   private final ObjectWriter writer;
 
   public WireCodec() {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .maxNameLength(MAX_NAME_CHARS)
+                    .build())
+            .build();
     mapper =
-        JsonMapper.builder()
+        JsonMapper.builder(factory)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -69,6 +94,23 @@ public final class WireCodec {
 
   public ExtenderArgs decodeArgs(InputStream body) {
     return decode(argsReader, body);
+  }
+
+  /**
+   * Decodes filter and prioritize arguments carrying at most {@link #nodeLimit nodeLimit(known)}
+   * node entries; decoding stops at the first entry over it (400 naming the field).
+   */
+  public ExtenderArgs decodeArgs(InputStream body, int knownNodes) {
+    return decode(argsReader.withAttribute(BoundedNodes.MAX_NODES, nodeLimit(knownNodes)), body);
+  }
+
+  /**
+   * Twice the nodes the extender knows, at least {@value #MIN_NODE_LIMIT}: kube-scheduler sends
+   * only nodes from its own cache, which the extender's informer mirrors; the slack covers nodes
+   * added since. Bounds a request's decoded size to a few times the cluster's, whatever the body.
+   */
+  public static int nodeLimit(int knownNodes) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_NODE_LIMIT, 2L * knownNodes));
   }
 
   public ExtenderBindingArgs decodeBindingArgs(InputStream body) {
@@ -108,12 +150,18 @@ public final class WireCodec {
             null);
       }
       return value;
-    } catch (StreamReadException e) {
+    } catch (StreamReadException | StreamConstraintsException e) {
       throw new BadRequestException(malformed(e), e);
     } catch (JsonMappingException e) {
-      // a syntax error met while binding a nested object arrives wrapped in a mapping exception
+      // a syntax error or a broken limit met while binding a nested object arrives wrapped
+      Throwable cause = e.getCause();
       throw new BadRequestException(
-          e.getCause() instanceof StreamReadException syntax ? malformed(syntax) : describe(e), e);
+          cause instanceof StreamReadException || cause instanceof StreamConstraintsException
+              ? malformed((JsonProcessingException) cause)
+              : describe(e),
+          e);
+    } catch (JsonProcessingException e) {
+      throw new BadRequestException("malformed JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -148,7 +196,7 @@ public final class WireCodec {
     return out.toString();
   }
 
-  private static String malformed(StreamReadException e) {
+  private static String malformed(JsonProcessingException e) {
     return "malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage();
   }
 

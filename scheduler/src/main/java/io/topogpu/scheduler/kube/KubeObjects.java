@@ -22,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The only place that knows fabric8's model types: turns Nodes and Pods into the plain records
@@ -35,7 +36,8 @@ public final class KubeObjects {
   public static ClusterNode toClusterNode(Node node) {
     ObjectMeta meta = node.getMetadata();
     String name = requireName(meta);
-    Map<String, String> labels = orEmpty(meta.getLabels());
+    Map<String, String> labels = noNullValues(meta.getLabels(), "metadata.labels");
+    noNullValues(meta.getAnnotations(), "metadata.annotations");
     Map<String, Long> allocatable = new TreeMap<>();
     Map<String, Quantity> alloc = node.getStatus() == null || node.getStatus().getAllocatable() == null
         ? Map.of() : node.getStatus().getAllocatable();
@@ -57,12 +59,26 @@ public final class KubeObjects {
   }
 
   public static PodInfo toPodInfo(Pod pod) {
+    return toPodInfo(pod, problem -> {
+      throw new KubeObjectException(problem);
+    });
+  }
+
+  /**
+   * As {@link #toPodInfo(Pod)}, but a {@code topogpu.io/gpus} annotation that does not decode is
+   * handed to {@code unreadableAssignment} (the message names the field) and the pod is returned
+   * without an assignment, as if unannotated: the ledger then counts it the conservative way
+   * ({@code Attributor}), never as holding nothing. For pods read to rebuild the ledger, where a
+   * bad edit of one annotation must not free GPUs a running pod uses.
+   */
+  public static PodInfo toPodInfo(Pod pod, Consumer<String> unreadableAssignment) {
     ObjectMeta meta = pod.getMetadata();
     String name = requireName(meta);
     if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
       throw new KubeObjectException("metadata.namespace: missing");
     }
-    Map<String, String> annotations = orEmpty(meta.getAnnotations());
+    Map<String, String> annotations = noNullValues(meta.getAnnotations(), "metadata.annotations");
+    noNullValues(meta.getLabels(), "metadata.labels");
     PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
     Optional<GpuRequest> request;
     try {
@@ -72,18 +88,20 @@ public final class KubeObjects {
     }
     Placement placement = new Placement(
         level(annotations, Keys.PLACEMENT_REQUIRED), level(annotations, Keys.PLACEMENT_PREFERRED));
-    Optional<Assignment> assignment = Optional.ofNullable(annotations.get(Keys.GPUS)).map(v -> {
+    Optional<Assignment> assignment = Optional.empty();
+    String gpus = annotations.get(Keys.GPUS);
+    if (gpus != null) {
       try {
-        return GpusAnnotation.decode(v);
+        assignment = Optional.of(GpusAnnotation.decode(gpus));
       } catch (GpusAnnotationException e) {
-        throw new KubeObjectException(annotationPath(Keys.GPUS) + ": " + e.getMessage());
+        unreadableAssignment.accept(annotationPath(Keys.GPUS) + ": " + e.getMessage());
       }
-    });
+    }
     String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
     int priority = spec.getPriority() == null ? 0 : spec.getPriority();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
         request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase, priority,
-        startTime(pod));
+        startTime(pod), spec.getSchedulerName());
   }
 
   /** {@code status.startTime} (RFC 3339, as the API server writes it); empty when unset. */
@@ -125,6 +143,19 @@ public final class KubeObjects {
       throw new KubeObjectException("metadata.name: missing");
     }
     return meta.getName();
+  }
+
+  /** Kubernetes never sends a null key or value; a hand-written request may. */
+  private static Map<String, String> noNullValues(Map<String, String> m, String path) {
+    if (m == null) {
+      return Map.of();
+    }
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new KubeObjectException(path + "[" + e.getKey() + "]: null");
+      }
+    }
+    return m;
   }
 
   private static <K, V> Map<K, V> orEmpty(Map<K, V> m) {

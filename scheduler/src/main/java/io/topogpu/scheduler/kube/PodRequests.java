@@ -38,20 +38,23 @@ final class PodRequests {
     Map<String, Long> sidecars = new TreeMap<>();
     Map<String, Long> initPeak = new TreeMap<>();
     for (int i = 0; i < init.size(); i++) {
-      Container c = init.get(i);
-      Map<String, Long> r = managed(c, "spec.initContainers[" + i + "]");
+      String path = "spec.initContainers[" + i + "]";
+      Container c = present(init.get(i), path);
+      Map<String, Long> r = managed(c, path);
       boolean sidecar = "Always".equals(c.getRestartPolicy());
       if (sidecar) {
-        r.forEach((k, v) -> sidecars.merge(k, v, Long::sum));
+        r.forEach((k, v) -> sidecars.merge(k, v, (a, b) -> sum(a, b, k, path)));
         sidecars.forEach((k, v) -> initPeak.merge(k, v, Math::max));
       } else {
-        r.forEach((k, v) -> initPeak.merge(k, v + sidecars.getOrDefault(k, 0L), Math::max));
+        r.forEach((k, v) -> initPeak.merge(k, sum(v, sidecars.getOrDefault(k, 0L), k, path), Math::max));
       }
     }
     for (int i = 0; i < app.size(); i++) {
-      managed(app.get(i), "spec.containers[" + i + "]").forEach((k, v) -> effective.merge(k, v, Long::sum));
+      String path = "spec.containers[" + i + "]";
+      managed(present(app.get(i), path), path)
+          .forEach((k, v) -> effective.merge(k, v, (a, b) -> sum(a, b, k, path)));
     }
-    sidecars.forEach((k, v) -> effective.merge(k, v, Long::sum));
+    sidecars.forEach((k, v) -> effective.merge(k, v, (a, b) -> sum(a, b, k, "spec.initContainers")));
     initPeak.forEach((k, v) -> effective.merge(k, v, Math::max));
     effective.values().removeIf(v -> v == 0);
     if (effective.isEmpty()) {
@@ -77,6 +80,23 @@ final class PodRequests {
       return Optional.of(new GpuRequest.WholeGpus((int) n));
     }
     return Optional.of(new GpuRequest.MigInstances(resource.substring(Keys.RESOURCE_MIG_PREFIX.length()), (int) n));
+  }
+
+  private static Container present(Container c, String path) {
+    if (c == null) {
+      throw new KubeObjectException(path + ": null");
+    }
+    return c;
+  }
+
+  /** An exact sum: a total that does not fit in a long is refused, never wrapped. */
+  private static long sum(long a, long b, String resource, String path) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new KubeObjectException(path + ".resources.requests[" + resource + "]: the pod's total"
+          + " request of " + resource + " is too large (over " + Long.MAX_VALUE + ")");
+    }
   }
 
   static boolean isManaged(String resource) {
@@ -106,6 +126,9 @@ final class PodRequests {
   }
 
   static long count(Quantity q, String path) {
+    if (q == null || q.getAmount() == null) {
+      throw new KubeObjectException(path + ": null");
+    }
     BigDecimal v;
     try {
       v = q.getNumericalAmount();

@@ -177,6 +177,11 @@ public final class Ledger {
     return fresh;
   }
 
+  /** How many nodes the ledger knows now. */
+  public int nodeCount() {
+    return nodes.size();
+  }
+
   /** A consistent state per node; nodes may change between two calls. */
   public Collection<NodeState> nodes() {
     return List.copyOf(nodes.values());

@@ -4,6 +4,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.ClusterNode;
 import io.topogpu.scheduler.model.MigSlot;
 import io.topogpu.scheduler.model.Shape;
+import io.topogpu.topology.Keys;
 import io.topogpu.topology.model.Gpu;
 import io.topogpu.topology.model.MigInstance;
 import io.topogpu.topology.model.NodeTopology;
@@ -104,6 +105,33 @@ public final class NodeState {
       }
     }
     return mask;
+  }
+
+  /**
+   * How many GPUs may be in use at once: the healthy non-MIG GPUs of the topology, capped by the
+   * kubelet's {@code nvidia.com/gpu} allocatable when the node advertises it (the device plugin
+   * leaves out GPUs it found unhealthy, or is not running: 0). Which GPUs the cap leaves out is not
+   * known, so it limits the count, not the choice.
+   */
+  public int advertisedGpus() {
+    int placeable = Long.bitCount(placeableMask);
+    Long advertised = node.allocatable().get(Keys.RESOURCE_GPU);
+    return advertised == null ? placeable : (int) Math.max(0, Math.min(placeable, advertised));
+  }
+
+  /**
+   * Advertised GPUs not in use: {@link #advertisedGpus()} less the placeable GPUs that hold
+   * anything (a whole-GPU pod or a share). A placement that starts using more GPUs than this does
+   * not fit.
+   */
+  public int advertisedRoom() {
+    int inUse = 0;
+    for (int g = 0; g < milliUsed.length; g++) {
+      if ((placeableMask & (1L << g)) != 0 && milliUsed[g] > 0) {
+        inUse++;
+      }
+    }
+    return Math.max(0, advertisedGpus() - inUse);
   }
 
   /** A node with nothing held. */

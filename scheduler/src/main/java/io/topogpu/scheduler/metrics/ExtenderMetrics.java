@@ -49,6 +49,7 @@ public final class ExtenderMetrics {
   public static final String NODE_GPUS = "topogpu.node.gpus";
   public static final String GPUS_BY_LINK_CLASS = "topogpu.allocated.gpus";
   public static final String FRAGMENTATION = "topogpu.fragmentation.ratio";
+  public static final String UNREADABLE_ASSIGNMENTS = "topogpu.ledger.unreadable.assignments";
 
   public static final String TAG_VERB = "verb";
   public static final String TAG_OUTCOME = "outcome";
@@ -199,6 +200,16 @@ public final class ExtenderMetrics {
    * Gauge {@value #LEDGER_GPUS}: whole GPUs in the ledger in one {@code state} (for example {@code
    * allocated}, {@code reserved}, {@code free}), read from {@code count} at each scrape.
    */
+  /**
+   * Gauge {@value #UNREADABLE_ASSIGNMENTS}: pods holding GPUs whose {@code topogpu.io/gpus} does
+   * not decode, counted in the ledger as unannotated (conservatively) until it is fixed.
+   */
+  public static void registerUnreadableAssignments(MeterRegistry registry, Supplier<Number> count) {
+    Gauge.builder(UNREADABLE_ASSIGNMENTS, count)
+        .description("pods whose topogpu.io/gpus annotation does not decode")
+        .register(registry);
+  }
+
   public static void registerLedgerGpus(
       MeterRegistry registry, String state, Supplier<Number> count) {
     Gauge.builder(LEDGER_GPUS, count)

@@ -17,6 +17,8 @@ import java.util.Optional;
  *     as kube-scheduler treats a pod without one
  * @param startTime {@code status.startTime}: when the kubelet accepted the pod; empty while pending
  *     (preemption counts the GPU-hours of work a victim loses from it)
+ * @param schedulerName the pod's {@code spec.schedulerName}; empty when not set (an API server
+ *     always sets it, a hand-written object may not)
  */
 public record PodInfo(
     String namespace,
@@ -30,7 +32,8 @@ public record PodInfo(
     Optional<String> nodeName,
     String phase,
     int priority,
-    Optional<Instant> startTime) {
+    Optional<Instant> startTime,
+    String schedulerName) {
 
   public PodInfo {
     Objects.requireNonNull(namespace, "namespace");
@@ -44,6 +47,24 @@ public record PodInfo(
     nodeName = Objects.requireNonNullElse(nodeName, Optional.<String>empty()).filter(n -> !n.isEmpty());
     phase = Objects.requireNonNullElse(phase, "");
     startTime = Objects.requireNonNullElse(startTime, Optional.empty());
+    schedulerName = Objects.requireNonNullElse(schedulerName, "");
+  }
+
+  /** A pod whose {@code spec.schedulerName} is not known. */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase, int priority,
+      Optional<Instant> startTime) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, priority,
+        startTime, "");
+  }
+
+  /** A pod of priority 0 with no start time, of the given scheduler. */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase, String schedulerName) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, 0,
+        Optional.empty(), schedulerName);
   }
 
   /** A pod of priority 0 with no start time (tests, simulators, gang placeholders). */
@@ -51,7 +72,7 @@ public record PodInfo(
       Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
       Optional<Assignment> assignment, Optional<String> nodeName, String phase) {
     this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, 0,
-        Optional.empty());
+        Optional.empty(), "");
   }
 
   /** {@code namespace/name}: the ledger's holder id for this pod. */
@@ -76,17 +97,23 @@ public record PodInfo(
 
   public PodInfo withAssignment(Assignment a) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.ofNullable(a), nodeName, phase, priority, startTime);
+        Optional.ofNullable(a), nodeName, phase, priority, startTime, schedulerName);
+  }
+
+  /** This pod as not bound and holding nothing: how a pod seen only in a request is kept. */
+  public PodInfo pending() {
+    return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
+        Optional.empty(), Optional.empty(), "Pending", priority, startTime, schedulerName);
   }
 
   public PodInfo boundTo(String node) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        Optional.of(node), phase.isEmpty() ? "Running" : phase, priority, startTime);
+        Optional.of(node), phase.isEmpty() ? "Running" : phase, priority, startTime, schedulerName);
   }
 
   /** This pod with the given priority and start time. */
   public PodInfo withPriority(int newPriority, Optional<Instant> started) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        nodeName, phase, newPriority, started);
+        nodeName, phase, newPriority, started, schedulerName);
   }
 }

@@ -1,5 +1,7 @@
 package io.topogpu.scheduler.placement;
 
+import io.topogpu.topology.Keys;
+
 /** Every rejection placement produces, in one place so codes and wording stay consistent. */
 final class Rejections {
   private Rejections() {}
@@ -22,6 +24,18 @@ final class Rejections {
   static Rejection noNumaGroup(int k, int largest) {
     return new Rejection("no-numa-group", "have no NUMA node with " + k + " GPUs", false,
         "largest NUMA group has " + largest);
+  }
+
+  /** The kubelet advertises ({@code nvidia.com/gpu} allocatable) fewer GPUs than the request. */
+  static Rejection tooFewAdvertised(int k, int advertised) {
+    return new Rejection("too-few-advertised-gpus", fewer(k, "advertised"), false,
+        advertised + " in " + Keys.RESOURCE_GPU + " allocatable");
+  }
+
+  /** Fewer advertised GPUs are left unused than the request (whole or shared GPUs count used). */
+  static Rejection insufficientAdvertised(int k, int room) {
+    return new Rejection("insufficient-advertised-gpus", fewer(k, "advertised unused"), true,
+        room + " of the " + Keys.RESOURCE_GPU + " allocatable unused");
   }
 
   static Rejection insufficientGpus(int k, int free) {

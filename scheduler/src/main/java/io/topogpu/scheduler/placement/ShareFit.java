@@ -11,7 +11,8 @@ import io.topogpu.topology.model.NodeTopology;
  * least room that still fits (lowest index on ties), so shares pack together and whole GPUs stay
  * whole. Only when no shared GPU fits does the pod open a free GPU, and then the one the {@link
  * GpuSetChooser} picks for k = 1, whose fragmentation tie-break takes it from the smallest free
- * NVLink / NUMA block.
+ * NVLink / NUMA block, and only while the kubelet advertises a GPU not in use ({@link
+ * NodeState#advertisedRoom()}).
  */
 final class ShareFit implements Fit<GpuShare> {
   private final GpuSetChooser chooser;
@@ -27,6 +28,9 @@ final class ShareFit implements Fit<GpuShare> {
     if (placeable == 0) {
       return Result.reject(Rejections.noShareableGpu());
     }
+    if (node.advertisedGpus() == 0) {
+      return Result.reject(Rejections.tooFewAdvertised(1, 0));
+    }
     int best = -1;
     int mostFree = 0;
     for (int g = 0; g < node.gpuCount(); g++) {
@@ -39,6 +43,9 @@ final class ShareFit implements Fit<GpuShare> {
       if (shared && room >= request.milli() && (best < 0 || node.milliUsed(g) > node.milliUsed(best))) {
         best = g;
       }
+    }
+    if (best < 0 && node.advertisedRoom() == 0) {
+      return Result.reject(Rejections.insufficientAdvertised(1, 0));
     }
     if (best < 0) {
       var fresh = chooser.choose(t, node.shape(), node.freeMask(), 1, LinkConstraint.NONE);

@@ -9,8 +9,9 @@ import io.topogpu.topology.model.NodeTopology;
 import java.util.Optional;
 
 /**
- * Whole GPUs: rejects in order of permanence (too few usable GPUs, no NVLink domain / NUMA group
- * big enough even when empty, then too few free, too few free in one domain / group), otherwise
+ * Whole GPUs: rejects in order of permanence (too few usable GPUs, too few advertised by the
+ * kubelet, no NVLink domain / NUMA group big enough even when empty, then too few free, too few
+ * advertised left unused, too few free in one domain / group), otherwise
  * takes the {@link GpuSetChooser}'s best set.
  */
 final class WholeGpuFit implements Fit<WholeGpus> {
@@ -48,6 +49,9 @@ final class WholeGpuFit implements Fit<WholeGpus> {
     if (Long.bitCount(placeable) < k) {
       return Optional.of(Rejections.tooFewGpus(k, Long.bitCount(placeable)));
     }
+    if (node.advertisedGpus() < k) {
+      return Optional.of(Rejections.tooFewAdvertised(k, node.advertisedGpus()));
+    }
     if (c == LinkConstraint.NVLINK && SetValue.largestDomainBlock(t, placeable) < k) {
       return Optional.of(Rejections.noNvlinkDomain(k, SetValue.largestDomainBlock(t, placeable)));
     }
@@ -56,6 +60,9 @@ final class WholeGpuFit implements Fit<WholeGpus> {
     }
     if (Long.bitCount(free) < k) {
       return Optional.of(Rejections.insufficientGpus(k, Long.bitCount(free)));
+    }
+    if (node.advertisedRoom() < k) {
+      return Optional.of(Rejections.insufficientAdvertised(k, node.advertisedRoom()));
     }
     if (c == LinkConstraint.NVLINK && SetValue.largestDomainBlock(t, free) < k) {
       return Optional.of(Rejections.insufficientNvlink(k, SetValue.largestDomainBlock(t, free)));

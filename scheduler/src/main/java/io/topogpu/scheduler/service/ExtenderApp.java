@@ -50,7 +50,7 @@ public final class ExtenderApp implements AutoCloseable {
    * state; {@code /readyz} answers 503 until the source has synced.
    */
   public static ExtenderApp start(Optional<KubernetesClient> client, StateSource source, Policy policy,
-      GangConfig gangConfig, ExtenderServerOptions options) {
+      GangConfig gangConfig, ExtenderServerOptions options, BindGuard guard) {
     Placer placer = new Placer(policy);
     ClusterState state = new ClusterState(placer::attribute);
     ExtenderMetrics metrics = new ExtenderMetrics();
@@ -72,7 +72,7 @@ public final class ExtenderApp implements AutoCloseable {
         }));
     state.watch(preemptions);
     TopogpuBackend backend = new TopogpuBackend(state, placer, binder, gangs.service().hook(),
-        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions);
+        source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions, guard);
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     source.start(state);
     return new ExtenderApp(server, gangs, source, state);
@@ -82,7 +82,7 @@ public final class ExtenderApp implements AutoCloseable {
   public static ExtenderApp informers(KubernetesClient client, Policy policy, GangConfig gangConfig,
       ExtenderServerOptions options) {
     return start(Optional.of(client), new InformerSource(client, InformerSource.DEFAULT_RESYNC), policy,
-        gangConfig, options);
+        gangConfig, options, new BindGuard(BindGuard.DEFAULT_SCHEDULER_NAME));
   }
 
   public int port() {

@@ -72,6 +72,24 @@ public final class ExtenderCommand implements Callable<Integer> {
       description = "also serve /healthz, /readyz and /metrics on 0.0.0.0:N (probes, Prometheus)")
   Integer opsPort;
 
+  @Option(names = "--scheduler-name", defaultValue = BindGuard.DEFAULT_SCHEDULER_NAME,
+      description = "schedulerName of the kube-scheduler profile this extender serves; bind refuses"
+          + " pods that ask for another (default: ${DEFAULT-VALUE})")
+  String schedulerName;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "serve the API over HTTPS with this PEM certificate (needs --tls-key); for an"
+          + " extender reached beyond loopback (kube-scheduler: enableHTTPS, tlsConfig.caFile)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "FILE",
+      description = "require client certificates signed by this PEM CA (kube-scheduler:"
+          + " tlsConfig.certFile and keyFile)")
+  Path tlsClientCa;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "kubeconfig to use (default: in-cluster service account, then ~/.kube/config)")
   Path kubeconfig;
@@ -95,6 +113,13 @@ public final class ExtenderCommand implements Callable<Integer> {
       if (opsPort != null) {
         options = options.withOps(ExtenderServerOptions.DEFAULT_OPS_HOST, opsPort);
       }
+      if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+        if (tlsCert == null || tlsKey == null) {
+          throw new IllegalArgumentException("--tls-cert and --tls-key: both are required for HTTPS");
+        }
+        options = options.withTls(
+            new ExtenderServerOptions.Tls(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa)));
+      }
       if (snapshot != null) {
         source = SnapshotSource.read(snapshot);
       } else {
@@ -108,7 +133,7 @@ public final class ExtenderCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     String from = snapshot != null ? snapshot.toString() : "the API server";
-    ExtenderApp app = ExtenderApp.start(client, source, policy, gangConfig, options);
+    ExtenderApp app = ExtenderApp.start(client, source, policy, gangConfig, options, new BindGuard(schedulerName));
     Optional<KubernetesClient> openClient = client;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining in-flight requests");

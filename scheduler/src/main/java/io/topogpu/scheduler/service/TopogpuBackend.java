@@ -33,6 +33,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>a pod that requests no managed resource is not topogpu's: every node passes filter and
- *       scores 0, bind binds it without recording devices;
+ *       scores 0, bind refuses it (kube-scheduler never sends it: it is not interested);
  *   <li>a pod that does not decode (two GPU kinds, a malformed annotation): filter {@code Error}
  *       naming the field, no scores, bind {@code Error};
  *   <li>a node name not in the cache: rejected with reason {@value #NODE_NOT_IN_CACHE} (resolvable:
@@ -56,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li>bind of a pod not in the cache: {@code Error} "pod ... is not in topogpu's cache";
  *       kube-scheduler requeues the pod and the informer catches up meanwhile. With {@link
  *       PodDiscovery#FROM_REQUESTS} (snapshot mode, where no informer announces new pods) a pod
- *       is cached from its filter request, as kube-scheduler sends it.
+ *       is remembered from its filter request ({@link RequestedPods}, bounded, never in the
+ *       ledger): filter and prioritize never change the ledger;
+ *   <li>bind of a pod topogpu did not place (another scheduler's, no GPU request, never
+ *       filtered, wrong or missing UID) or to an unknown node: {@code Error} ({@link BindGuard}).
  * </ul>
  *
  * <p>Bind: the GPU set is fixed at bind against the freshest state, not taken from filter (other
@@ -80,6 +84,8 @@ public final class TopogpuBackend implements ExtenderBackend {
   private final GangHook gangs;
   private final PodDiscovery discovery;
   private final Preemptions preemptions;
+  private final BindGuard guard;
+  private final RequestedPods requested = new RequestedPods();
   private final Set<String> bindsInFlight = ConcurrentHashMap.newKeySet();
 
   /** How the backend learns that a pod exists. */
@@ -93,11 +99,25 @@ public final class TopogpuBackend implements ExtenderBackend {
   /** A backend whose preemption records no events, evicts no gang rest and meters nowhere. */
   public TopogpuBackend(
       ClusterState state, Placer placer, Binder binder, GangHook gangs, PodDiscovery discovery) {
-    this(state, placer, binder, gangs, discovery, Preemptions.quiet(state, placer));
+    this(state, placer, binder, gangs, discovery, Preemptions.quiet(state, placer),
+        new BindGuard(BindGuard.DEFAULT_SCHEDULER_NAME));
+  }
+
+  /** A backend with preemption and the default bind checks. */
+  public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
+      PodDiscovery discovery, Preemptions preemptions) {
+    this(state, placer, binder, gangs, discovery, preemptions, new BindGuard(BindGuard.DEFAULT_SCHEDULER_NAME));
+  }
+
+  /** A backend with quiet preemption and the given bind checks. */
+  public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
+      PodDiscovery discovery, BindGuard guard) {
+    this(state, placer, binder, gangs, discovery, Preemptions.quiet(state, placer), guard);
   }
 
   public TopogpuBackend(ClusterState state, Placer placer, Binder binder, GangHook gangs,
-      PodDiscovery discovery, Preemptions preemptions) {
+      PodDiscovery discovery, Preemptions preemptions, BindGuard guard) {
+    this.guard = guard;
     this.state = state;
     this.placer = placer;
     this.binder = binder;
@@ -133,11 +153,12 @@ public final class TopogpuBackend implements ExtenderBackend {
       return FilterResponse.failed(e.getMessage());
     }
     if (discovery == PodDiscovery.FROM_REQUESTS && state.pod(pod.key()).isEmpty()) {
-      state.putPod(pod);
+      requested.remember(pod);
     }
     if (!pod.managed()) {
       return FilterResponse.allFeasible(request.nodeNames());
     }
+    guard.filtered(pod);
     Optional<FilterResponse> gang = gangs.filter(pod, request.nodeNames());
     if (gang.isPresent()) {
       return gang.get();
@@ -174,7 +195,14 @@ public final class TopogpuBackend implements ExtenderBackend {
 
   @Override
   public List<HostPriority> prioritize(FilterRequest request) {
-    PodInfo pod = decode(request.pod());
+    PodInfo pod;
+    try {
+      pod = decode(request.pod());
+    } catch (KubeObjectException e) {
+      // its filter already answered the Error naming the field; prioritize has no error field
+      log.debug("prioritize: {}", e.getMessage());
+      return List.of();
+    }
     List<HostPriority> scores = new ArrayList<>(request.nodeNames().size());
     if (!pod.managed()) {
       for (String name : request.nodeNames()) {
@@ -217,6 +245,9 @@ public final class TopogpuBackend implements ExtenderBackend {
   public CompletionStage<BindResponse> bind(BindRequest request) {
     String key = request.podNamespace() + "/" + request.podName();
     Optional<PodInfo> cached = state.pod(key);
+    if (cached.isEmpty() && discovery == PodDiscovery.FROM_REQUESTS) {
+      cached = requested.get(key);
+    }
     if (cached.isEmpty()) {
       return done(
           BindResponse.failed(
@@ -226,10 +257,11 @@ public final class TopogpuBackend implements ExtenderBackend {
                   + " seen by the informer)"));
     }
     PodInfo pod = cached.get();
-    if (!request.podUid().isEmpty() && !pod.uid().isEmpty() && !request.podUid().equals(pod.uid())) {
-      return done(
-          BindResponse.failed(
-              "pod " + key + " has UID " + pod.uid() + ", the bind is for UID " + request.podUid()));
+    Optional<String> refused =
+        guard.refusal(request, pod, state.node(request.node()).isPresent());
+    if (refused.isPresent()) {
+      log.warn("bind of {} to {} refused: {}", key, request.node(), refused.get());
+      return done(BindResponse.failed(refused.get()));
     }
     Optional<CompletionStage<BindResponse>> gang = gangs.bind(pod, request.node());
     if (gang.isPresent()) {
@@ -246,9 +278,6 @@ public final class TopogpuBackend implements ExtenderBackend {
   }
 
   private BindResponse bindOne(PodInfo pod, String node) {
-    if (!pod.managed()) {
-      return write(pod, node, Optional.empty());
-    }
     Claim claim = state.claim(pod, node, n -> placer.evaluate(pod, n));
     if (claim instanceof Claim.Refused refused) {
       return BindResponse.failed(refused.reason());
@@ -277,7 +306,13 @@ public final class TopogpuBackend implements ExtenderBackend {
       return BindResponse.failed(e.getMessage());
     }
     state.recordBound(pod, node, devices);
+    requested.forget(pod.key());
     return BindResponse.bound();
+  }
+
+  @Override
+  public OptionalInt knownNodes() {
+    return OptionalInt.of(state.nodeCount());
   }
 
   @Override
@@ -309,6 +344,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         "free",
         () -> state.nodes().stream().mapToLong(n -> Long.bitCount(n.freeMask())).sum());
     ExtenderMetrics.registerInformerLag(registry, "pods", state::informerLagSeconds);
+    ExtenderMetrics.registerUnreadableAssignments(registry, state::unreadableAssignments);
   }
 
   private static PodInfo decode(Pod pod) {

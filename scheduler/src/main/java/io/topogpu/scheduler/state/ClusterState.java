@@ -59,6 +59,9 @@ public final class ClusterState {
   /** Most binds awaited at once; beyond it (a source that never echoes) new ones are not timed. */
   static final int MAX_AWAITED_ECHOES = 10_000;
 
+  /** Pods whose {@code topogpu.io/gpus} does not decode: key → the problem. */
+  private final ConcurrentHashMap<String, String> unreadable = new ConcurrentHashMap<>();
+
   private volatile Readiness readiness = Readiness.notReady(NOT_SYNCED);
   private volatile double informerLagSeconds;
 
@@ -127,6 +130,10 @@ public final class ClusterState {
     return ledger.nodes();
   }
 
+  public int nodeCount() {
+    return ledger.nodeCount();
+  }
+
   /** The states of {@code names} by position ({@link Ledger#lookup}); {@code null} where unknown. */
   public NodeLookup lookup(List<String> names) {
     return ledger.lookup(names);
@@ -158,7 +165,25 @@ public final class ClusterState {
     return readiness;
   }
 
+  /** How many cached pods carry a {@code topogpu.io/gpus} annotation that does not decode. */
+  public int unreadableAssignments() {
+    return unreadable.size();
+  }
+
   // ---- writes: one at a time ----
+
+  /**
+   * Records whether pod {@code key}'s {@code topogpu.io/gpus} could be read ({@code problem} empty)
+   * or not; such a pod is passed to {@link #putPod} without an assignment and counted as
+   * unannotated. Returns true when the problem is new or changed (worth an Event).
+   */
+  public synchronized boolean noteAssignment(String key, Optional<String> problem) {
+    if (problem.isEmpty()) {
+      unreadable.remove(key);
+      return false;
+    }
+    return !problem.get().equals(unreadable.put(key, problem.get()));
+  }
 
   /**
    * Replaces everything with a full listing and becomes ready: the ledger is rebuilt as after a
@@ -234,6 +259,7 @@ public final class ClusterState {
   /** The pod is gone: its devices are free. */
   public synchronized void removePod(String key) {
     pods.remove(key);
+    unreadable.remove(key);
     awaitingEcho.remove(key);
     ledger.release(key);
     watcher.gone(key);

@@ -8,16 +8,21 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.topogpu.scheduler.bind.Binder;
 import io.topogpu.scheduler.bind.KubeBinder;
+import io.topogpu.scheduler.gang.EventRecorder;
+import io.topogpu.scheduler.gang.kube.KubeEventRecorder;
 import io.topogpu.scheduler.kube.KubeObjectException;
 import io.topogpu.scheduler.kube.KubeObjects;
 import io.topogpu.scheduler.model.ClusterNode;
 import io.topogpu.scheduler.model.PodInfo;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,16 +43,23 @@ import org.slf4j.LoggerFactory;
  * ledger is rebuilt from the informer stores in one step ({@link ClusterState#replaceAll}), which
  * makes the state ready: the same cluster always rebuilds the same ledger.
  *
- * <p>An object that does not decode (a pod with a malformed {@code topogpu.io/gpus}) is logged and
+ * <p>A pod whose {@code topogpu.io/gpus} does not decode is kept, without that assignment: the
+ * ledger counts it as unannotated (what topogpu would give it on its node, the conservative
+ * rule), never as free, at start-up and on every update; it is counted in {@value
+ * io.topogpu.scheduler.metrics.ExtenderMetrics#UNREADABLE_ASSIGNMENTS} and a Warning Event
+ * {@value #UNREADABLE_REASON} names the field. Any other object that does not decode is logged and
  * its previous version kept, so a bad edit never frees GPUs a running pod uses.
  */
 public final class InformerSource implements StateSource {
   private static final Logger log = LoggerFactory.getLogger(InformerSource.class);
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(5);
+  public static final String UNREADABLE_REASON = "UnreadableGpuAssignment";
 
   private final KubernetesClient client;
   private final Duration resync;
   private final KubeBinder binder;
+  private final EventRecorder events;
+  private final ExecutorService eventWriter;
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Pod> pods;
 
@@ -55,6 +67,12 @@ public final class InformerSource implements StateSource {
     this.client = client;
     this.resync = resync;
     this.binder = new KubeBinder(client);
+    this.eventWriter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "topogpu-ledger-events");
+      t.setDaemon(true);
+      return t;
+    });
+    this.events = new KubeEventRecorder(client, eventWriter, InstantSource.system());
   }
 
   @Override
@@ -67,7 +85,7 @@ public final class InformerSource implements StateSource {
     pods = client.pods().inAnyNamespace().runnableInformer(resync.toMillis());
     pods.addEventHandler(
         handler(
-            p -> decode(p, KubeObjects::toPodInfo).ifPresent(state::putPod),
+            p -> decode(p, q -> ledgerPod(q, state)).ifPresent(state::putPod),
             p -> state.removePod(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())));
     CompletableFuture.allOf(
             nodes.start().toCompletableFuture(), pods.start().toCompletableFuture())
@@ -80,7 +98,7 @@ public final class InformerSource implements StateSource {
               }
               state.replaceAll(
                   () -> decodeAll(nodes.getStore().list(), KubeObjects::toClusterNode),
-                  () -> decodeAll(pods.getStore().list(), KubeObjects::toPodInfo));
+                  () -> decodeAll(pods.getStore().list(), p -> ledgerPod(p, state)));
               log.info(
                   "cluster state synced: {} nodes, {} pods",
                   state.nodes().size(),
@@ -106,6 +124,20 @@ public final class InformerSource implements StateSource {
     if (nodes != null) {
       nodes.stop();
     }
+    eventWriter.shutdown();
+  }
+
+  /** The pod as the ledger counts it; an unreadable assignment is noted, metered and evented. */
+  private PodInfo ledgerPod(Pod pod, ClusterState state) {
+    String[] problem = new String[1];
+    PodInfo info = KubeObjects.toPodInfo(pod, p -> problem[0] = p);
+    if (state.noteAssignment(info.key(), Optional.ofNullable(problem[0]))) {
+      String message = problem[0] + "; counted as holding what topogpu would give it on its node"
+          + " until the annotation is fixed";
+      log.warn("pod {}: {}", info.key(), message);
+      events.record(info.key(), EventRecorder.Type.Warning, UNREADABLE_REASON, message);
+    }
+    return info;
   }
 
   private static <T> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {

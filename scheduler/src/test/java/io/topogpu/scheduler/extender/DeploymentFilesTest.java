@@ -279,7 +279,6 @@ class DeploymentFilesTest {
                 "pods", List.of("get", "list", "watch", "patch", "delete"),
                 "pods/binding", List.of("create"),
                 "events", List.of("create"),
-                "events.k8s.io/events", List.of("create"),
                 "scheduling.x-k8s.io/podgroups", List.of("list", "watch"),
                 "scheduling.volcano.sh/podgroups", List.of("list", "watch")));
   }

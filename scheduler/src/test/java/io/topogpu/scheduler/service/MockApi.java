@@ -72,6 +72,12 @@ final class MockApi {
     return client.pods().inNamespace(NS).resource(podOf(name, Keys.RESOURCE_GPU, gpus, Map.of(), node)).create();
   }
 
+  /** A running pod bound to {@code node} carrying {@code annotations} (a hand-edited one, say). */
+  Pod running(String name, int gpus, String node, Map<String, String> annotations) {
+    return client.pods().inNamespace(NS)
+        .resource(podOf(name, Keys.RESOURCE_GPU, gpus, annotations, node)).create();
+  }
+
   Pod get(String name) {
     return client.pods().inNamespace(NS).withName(name).get();
   }
@@ -106,6 +112,9 @@ final class MockApi {
   }
 
   private void emulateBinding(String pod) {
+    if (server == null) {
+      return; // a real API server (no mock) binds by itself
+    }
     server.expect().post().withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/binding")
         .andReply(201, request -> {
           Binding b = Serialization.unmarshal(request.getUtf8Body(), Binding.class);

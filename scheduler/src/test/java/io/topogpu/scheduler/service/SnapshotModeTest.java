@@ -58,4 +58,42 @@ class SnapshotModeTest {
     assertThat(((InMemoryBinder) source.binder()).bound("default/fresh").orElseThrow().node()).isEqualTo("dgx");
     assertThat(state.pod("default/fresh").orElseThrow().nodeName()).contains("dgx");
   }
+
+  @Test
+  @DisplayName("filter never changes the ledger, whatever node and GPUs the request's pod claims,"
+      + " and pods seen only in filters are not kept in the cluster state")
+  void filterWritesNoState() {
+    Placer placer = new Placer(Policy.defaults());
+    ClusterState state = new ClusterState(placer::attribute);
+    SnapshotSource source = new SnapshotSource(new Snapshot(
+        List.of(MakeNode.named("dgx").shape("dgx-a100-8gpu-nv12").clusterNode()), List.of()));
+    source.start(state);
+    TopogpuBackend backend = new TopogpuBackend(state, placer, source.binder(), GangHook.NONE,
+        TopogpuBackend.PodDiscovery.FROM_REQUESTS);
+    // claims to run on dgx holding GPUs 0-5
+    Pod claims = new PodBuilder().withNewMetadata().withName("claims").withNamespace("default")
+        .withUid("u").addToAnnotations(Keys.GPUS,
+            "{\"v\":1,\"node\":\"dgx\",\"gpus\":[{\"index\":0},{\"index\":1},{\"index\":2},"
+                + "{\"index\":3},{\"index\":4},{\"index\":5}]}")
+        .endMetadata().withNewSpec().withNodeName("dgx").addNewContainer().withName("c")
+        .withNewResources().addToLimits(Keys.RESOURCE_GPU, new Quantity("6")).endResources()
+        .endContainer().endSpec().build();
+
+    try (ExtenderServer server = ExtenderServer.start(backend,
+        ExtenderServerOptions.defaults().withPort(0).withShutdownGrace(Duration.ofSeconds(2)),
+        new ExtenderMetrics())) {
+      KubeSchedulerDriver driver = KubeSchedulerDriver.onLoopback(server.port(), 1);
+      driver.schedule(claims, List.of());
+      for (int i = 0; i < 50; i++) {
+        Pod other = new PodBuilder(claims).editMetadata().withName("p-" + i).withUid("u-" + i)
+            .endMetadata().build();
+        driver.schedule(other, List.of());
+      }
+    }
+
+    assertThat(state.node("dgx").orElseThrow().freeMask()).isEqualTo(0xFFL);
+    assertThat(state.holding("default/claims")).isEmpty();
+    assertThat(state.pod("default/claims")).isEmpty();
+    assertThat(state.pod("default/p-7")).isEmpty();
+  }
 }

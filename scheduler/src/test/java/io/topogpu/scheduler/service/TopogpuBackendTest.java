@@ -136,16 +136,16 @@ class TopogpuBackendTest {
   }
 
   @Test
-  @DisplayName("a pod asking for no managed resource is not topogpu's: every node passes and it is "
-      + "bound without devices")
+  @DisplayName("a pod asking for no managed resource is not topogpu's: every node passes, and a "
+      + "bind of it is refused (kube-scheduler never sends one)")
   void notOurs() {
     Pod web = created("web", "cpu", 1);
 
     Outcome outcome = driver.schedule(web, List.of("dgx", "ghost"));
 
-    assertThat(outcome).isInstanceOf(Outcome.Bound.class);
-    assertThat(binder.writes).hasSize(1);
-    assertThat(binder.writes.get(0).assignment()).isEmpty();
+    assertThat(outcome).isEqualTo(new Outcome.Failed("bind", "pod default/web requests no GPU"
+        + " resource topogpu manages; topogpu binds only pods it placed"));
+    assertThat(binder.writes).isEmpty();
   }
 
   @Test
@@ -175,7 +175,7 @@ class TopogpuBackendTest {
 
   @Test
   @DisplayName("each pod bound with devices is observed once in the learned workload; failed binds,"
-      + " retried binds and pods without GPUs are not")
+      + " retried binds and pods without GPUs (refused) are not")
   void bindsFeedTheLearnedWorkload() {
     assertThat(placer.workload().snapshot().empty()).isTrue();
     Pod two = created("two", Keys.RESOURCE_GPU, 2);
@@ -190,7 +190,7 @@ class TopogpuBackendTest {
     assertThat(placer.workload().snapshot().kinds()).containsExactly(
         new WorkloadMix.Kind(new GpuRequest.WholeGpus(2), 0.5),
         new WorkloadMix.Kind(new GpuRequest.WholeGpus(1), 0.5));
-    assertThat(binder.writes).extracting(BindTarget::name).containsExactly("two", "one", "web");
+    assertThat(binder.writes).extracting(BindTarget::name).containsExactly("two", "one");
   }
 
   @Test

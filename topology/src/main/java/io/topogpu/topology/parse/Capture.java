@@ -47,7 +47,7 @@ record Capture(
         break;
       }
       Row row = parsed.get();
-      if (h.affinityColumns().isEmpty() && row.values().stream().anyMatch(P2P_STATUS::contains)) {
+      if (h.trailingColumns().isEmpty() && row.values().stream().anyMatch(P2P_STATUS::contains)) {
         return Optional.empty();
       }
       if (row.isGpu()) {
@@ -66,6 +66,10 @@ record Capture(
     if (!missing.isEmpty()) {
       throw new TruncatedInputException(endLine, "capture at line " + h.line() + " has "
           + (gpuRows.length - missing.size()) + " of " + gpuRows.length + " GPU rows (" + range(missing) + " missing)");
+    }
+    for (String unknown : h.unknownColumns()) {
+      warnings.add("line " + h.line() + ": column '" + unknown + "' is not one topogpu knows (CPU"
+          + " Affinity, NUMA Affinity, GPU NUMA ID); its values are not used");
     }
     List<String> missingNics = new ArrayList<>(h.nicColumns());
     missingNics.removeAll(nicRows.keySet());
@@ -93,20 +97,34 @@ record Capture(
       throw new TopoParseException(row.line(), "row " + row.label() + " repeats line " + gpuRows[g].line());
     }
     checkCells(h, row);
-    List<Header.AffinityColumn> columns = h.affinityColumns();
+    List<String> columns = h.trailingColumns();
     if (row.cells().size() < h.deviceColumns()) {
       throw new TruncatedInputException(row.line(), "row " + row.label() + " has " + row.cells().size()
           + " cells, expected " + describeColumns(h));
     }
     if (row.values().size() < columns.size()) {
       throw new TruncatedInputException(row.line(),
-          "row " + row.label() + " ends before its " + columns.get(row.values().size()).title + " value");
+          "row " + row.label() + " ends before its " + columns.get(row.values().size()) + " value");
     }
     if (row.values().size() > columns.size()) {
       throw new TopoParseException(row.line(), "row " + row.label() + " has " + row.values().size()
           + " values after its cells, expected " + columns.size() + ": " + String.join(" ", row.values()));
     }
-    gpuRows[g] = row;
+    gpuRows[g] = knownValues(h, row);
+  }
+
+  /** The row with only the values of the known affinity columns, in their order. */
+  private static Row knownValues(Header h, Row row) {
+    if (h.unknownColumns().isEmpty()) {
+      return row;
+    }
+    List<String> known = new ArrayList<>();
+    for (int k = 0; k < h.trailingColumns().size(); k++) {
+      if (!h.unknownColumns().contains(h.trailingColumns().get(k))) {
+        known.add(row.values().get(k));
+      }
+    }
+    return new Row(row.line(), row.label(), row.cells(), known);
   }
 
   private static void placeNicRow(Header h, Row row, Map<String, Row> nicRows, List<String> warnings) {

@@ -13,8 +13,14 @@ import java.util.regex.Pattern;
  * <p>A line is a header when its first column is {@code GPU0} and its second is another column
  * name (a matrix row has a cell there). Fused names such as {@code NIC8NIC9} are split because
  * every column name starts with a letter prefix and ends in digits.
+ *
+ * <p>After the device columns come value columns ({@link #trailingColumns}, in order): the known
+ * affinity columns, and any other single-word name a driver prints there (a condensed {@code NUMA}
+ * column, a column added by a newer driver). Unknown ones are kept only to line values up: their
+ * values stay out of the model, with a warning naming the column ({@link Capture}).
  */
-record Header(int line, int gpuCount, List<String> nicColumns, List<AffinityColumn> affinityColumns) {
+record Header(int line, int gpuCount, List<String> nicColumns, List<AffinityColumn> affinityColumns,
+    List<String> trailingColumns) {
 
   /** The optional columns after the device columns, in the order drivers print them. */
   enum AffinityColumn {
@@ -37,6 +43,12 @@ record Header(int line, int gpuCount, List<String> nicColumns, List<AffinityColu
   Header {
     nicColumns = List.copyOf(nicColumns);
     affinityColumns = List.copyOf(affinityColumns);
+    trailingColumns = List.copyOf(trailingColumns);
+  }
+
+  /** Value columns after the devices that topogpu does not know, in order. */
+  List<String> unknownColumns() {
+    return trailingColumns.stream().filter(t -> affinityColumn(t) == null).toList();
   }
 
   /** Number of matrix cells a complete row has: one per GPU and NIC column. */
@@ -67,27 +79,31 @@ record Header(int line, int gpuCount, List<String> nicColumns, List<AffinityColu
     int gpus = 0;
     List<String> nics = new ArrayList<>();
     List<AffinityColumn> affinity = new ArrayList<>();
+    List<String> trailing = new ArrayList<>();
     for (String name : names) {
       Matcher gpu = GPU.matcher(name);
       AffinityColumn column = affinityColumn(name);
-      if (gpu.matches() && nics.isEmpty() && affinity.isEmpty()) {
+      if (gpu.matches() && nics.isEmpty() && trailing.isEmpty()) {
         if (Integer.parseInt(gpu.group(1)) != gpus) {
           throw new TopoParseException(line, "header column " + name + " is out of order, expected GPU" + gpus);
         }
         gpus++;
-      } else if (name.matches(DEVICE_NAME) && !gpu.matches() && affinity.isEmpty()) {
+      } else if (name.matches(DEVICE_NAME) && !gpu.matches() && trailing.isEmpty()) {
         if (nics.contains(name)) {
           throw new TopoParseException(line, "header names column " + name + " twice");
         }
         nics.add(name);
       } else if (column != null && !affinity.contains(column)) {
         affinity.add(column);
+        trailing.add(name);
+      } else if (column == null && !name.matches(DEVICE_NAME) && gpus > 0 && !trailing.contains(name)) {
+        trailing.add(name);
       } else {
         throw new TopoParseException(line, "unexpected header column '" + name + "' after "
             + String.join(" ", names.subList(0, names.indexOf(name))));
       }
     }
-    return Optional.of(new Header(line, gpus, nics, affinity));
+    return Optional.of(new Header(line, gpus, nics, affinity, trailing));
   }
 
   private static boolean isColumnName(String name) {

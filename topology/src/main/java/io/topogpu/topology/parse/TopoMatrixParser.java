@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * <p>What is accepted: TAB or space separated columns; NIC columns named {@code NICn} (named by a
  * trailing {@code NICn: mlx5_n} legend) or {@code mlx5_n}; optional {@code CPU Affinity}, {@code
- * NUMA Affinity} and {@code GPU NUMA ID} columns; prompt, comment, code-fence and legend lines
+ * NUMA Affinity} and {@code GPU NUMA ID} columns, and other single-word value columns after the
+ * devices (a condensed {@code NUMA}, a newer driver's addition), whose values are left out of the
+ * model with a warning naming the column; prompt, comment, code-fence and legend lines
  * around the matrix; blank lines between rows; cells fused by a wide column ({@code NODENODE},
  * {@code NIC8NIC9}); NIC rows cut short or missing (they repeat the GPU rows' NIC columns).
  *

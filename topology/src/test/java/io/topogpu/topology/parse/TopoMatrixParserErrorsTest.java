@@ -128,9 +128,9 @@ class TopoMatrixParserErrorsTest {
   }
 
   @Test
-  void unknownHeaderColumnIsNamed() {
-    assertThatThrownBy(() -> TopoMatrixParser.parse("        GPU0    GPU1    CPU Affinity    Power\n"))
-        .hasMessage("line 1: unexpected header column 'Power' after GPU0 GPU1 CPU Affinity");
+  void aDeviceColumnAfterTheValueColumnsIsNamed() {
+    assertThatThrownBy(() -> TopoMatrixParser.parse("        GPU0    GPU1    CPU Affinity    NIC0\n"))
+        .hasMessage("line 1: unexpected header column 'NIC0' after GPU0 GPU1 CPU Affinity");
   }
 
   @Test
