@@ -62,11 +62,7 @@ class BindE2EIT {
     try {
       assertThat(Allocations.read(cluster.admin()).conflicts()).isEmpty();
     } finally {
-      cluster.admin().pods().inNamespace("default").withGracePeriod(0).delete();
-      Wait.until(Duration.ofSeconds(30), "pods gone",
-          () -> cluster.admin().pods().inNamespace("default").list().getItems().isEmpty());
-      cluster.admin().nodes().withGracePeriod(0).delete();
-      Wait.until(Duration.ofSeconds(30), "nodes gone", () -> cluster.admin().nodes().list().getItems().isEmpty());
+      cluster.reset();
     }
   }
 

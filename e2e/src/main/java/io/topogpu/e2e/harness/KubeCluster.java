@@ -284,6 +284,15 @@ public final class KubeCluster implements AutoCloseable {
     return pod(namespace, name);
   }
 
+  /** Deletes every pod of namespace {@code default} (grace period 0) and every Node object, and waits until both are gone. */
+  public void reset() {
+    admin().pods().inNamespace("default").withGracePeriod(0).delete();
+    Wait.until(Duration.ofSeconds(30), "pods gone", () -> admin().pods().inNamespace("default").list().getItems()
+        .isEmpty());
+    admin().nodes().withGracePeriod(0).delete();
+    Wait.until(Duration.ofSeconds(30), "nodes gone", () -> admin().nodes().list().getItems().isEmpty());
+  }
+
   /** The tails of every process's log, for a failure message. */
   public String logs(int lines) {
     StringBuilder b = new StringBuilder();

@@ -65,7 +65,9 @@ final class GangExtender implements AutoCloseable {
     GangExtender e = new GangExtender(client, seed);
     e.source.start(e.state);
     MockApi.await(() -> e.state.readiness().ready(), "cluster state ready");
-    MockApi.await(() -> e.schedulerPlugins.synced() && e.volcano.synced(), "PodGroup informers synced");
+    // Synced, or found absent by discovery (a mock that serves no discovery): either way lookups are final.
+    MockApi.await(() -> (e.schedulerPlugins.synced() || e.schedulerPlugins.absent())
+        && (e.volcano.synced() || e.volcano.absent()), "PodGroup informers synced or absent");
     return e;
   }
 
