@@ -91,13 +91,17 @@ class AgentE2EIT {
   }
 
   @Test
-  @DisplayName("least privilege: the agent's account can read and patch nodes but not pods, and cannot delete nodes")
+  @DisplayName("least privilege: the agent's account reads nodes and pods (its device plugin) but cannot delete, create or bind")
   void agentAccountIsConfined() {
     try (KubernetesClient agent = cluster.controlPlane().client(cluster.tokenOf(KubeCluster.AGENT_ACCOUNT))) {
       assertThat(agent.nodes().withName("gpu-1").get()).isNotNull();
+      assertThat(agent.pods().inNamespace("default").list()).isNotNull();
       assertThatThrownBy(() -> agent.nodes().withName("gpu-1").delete())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-      assertThatThrownBy(() -> agent.pods().inNamespace("default").list())
+      assertThatThrownBy(() -> agent.pods().inNamespace("default").resource(Pods.named("sneaky").gpus(1).build())
+          .create())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> agent.pods().inNamespace("default").withName("four").delete())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
     }
   }

@@ -25,8 +25,13 @@ public final class KubeletNode implements AutoCloseable {
   static final String PAUSE = "topogpu.local/pause:e2e";
   public static final Path DEVICE_PLUGINS = Path.of("/var/lib/kubelet/device-plugins");
 
+  /** Held while this node runs: the device-plugin folder is one per machine, so is a real node. */
+  private static final Path MACHINE_LOCK = Path.of("/var/lib/kubelet/.topogpu-e2e-node.lock");
+
   private final Path root;
   private final Path run;
+  private java.nio.channels.FileChannel lockFile;
+  private java.nio.channels.FileLock lock;
   private final ManagedProcess containerd;
   private ManagedProcess kubelet;
   private final List<String> kubeletCommand;
@@ -42,6 +47,17 @@ public final class KubeletNode implements AutoCloseable {
 
   /** Starts containerd, imports the images, starts the kubelet and waits until its Node exists. */
   public static KubeletNode start(KubeBinaries bin, ControlPlane control) {
+    java.nio.channels.FileChannel lockFile;
+    java.nio.channels.FileLock lock;
+    try {
+      Files.createDirectories(MACHINE_LOCK.getParent());
+      lockFile = java.nio.channels.FileChannel.open(MACHINE_LOCK, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE);
+      // Another build's real node (a second checkout, CI) would share the fixed device-plugin folder: wait.
+      lock = lockFile.lock();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     try {
       Path root = Files.createDirectories(control.dir().resolve("kubelet"));
       // Unix socket paths are limited to 108 bytes: keep them short, outside the build folder.
@@ -69,6 +85,8 @@ public final class KubeletNode implements AutoCloseable {
           "--cert-dir=" + root.resolve("pki"), "--v=2");
       Path log = control.dir().resolve("logs/kubelet.log");
       KubeletNode node = new KubeletNode(root, run, containerd, cmd, log);
+      node.lockFile = lockFile;
+      node.lock = lock;
       node.startKubelet();
       Wait.until(Duration.ofSeconds(60), "the kubelet's Node " + NAME, () -> {
         node.kubelet.requireAlive();
@@ -76,7 +94,11 @@ public final class KubeletNode implements AutoCloseable {
       });
       return node;
     } catch (IOException e) {
+      release(lock, lockFile);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      release(lock, lockFile);
+      throw e;
     }
   }
 
@@ -121,6 +143,20 @@ public final class KubeletNode implements AutoCloseable {
     containerd.close();
     // runc leaves container processes behind when containerd goes first: the sandboxes sleep
     kill("/bin/sleep 2147483647");
+    release(lock, lockFile);
+  }
+
+  private static void release(java.nio.channels.FileLock lock, java.nio.channels.FileChannel file) {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (file != null) {
+        file.close();
+      }
+    } catch (IOException e) {
+      // the lock goes with the process anyway
+    }
   }
 
   private static void kill(String pattern) {

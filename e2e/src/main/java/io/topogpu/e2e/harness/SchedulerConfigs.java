@@ -47,6 +47,10 @@ public final class SchedulerConfigs {
     }
     config.put("apiVersion", V1BETA1);
     config.putObject("clientConnection").put("kubeconfig", kubeconfig.toString());
+    // 1.20 serves insecure healthz and metrics on 0.0.0.0:10251 unless told otherwise (its --port flag
+    // is ignored with --config): off, so that several schedulers can run on one machine.
+    config.put("healthzBindAddress", "");
+    config.put("metricsBindAddress", "");
     for (JsonNode profile : config.path("profiles")) {
       for (String phase : new String[] {"enabled", "disabled"}) {
         for (JsonNode plugin : profile.path("plugins").path("score").path(phase)) {

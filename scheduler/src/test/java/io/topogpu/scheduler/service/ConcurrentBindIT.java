@@ -167,26 +167,6 @@ class ConcurrentBindIT {
     assertThat(extender.state.node("dgx-1").orElseThrow().freeMask()).isEqualTo(0xFFL);
   }
 
-  @Test
-  @DisplayName("a JSON patch whose resourceVersion test is stale is refused by the API server "
-      + "(what KubeBinder's guarded annotation write relies on)")
-  void staleAnnotationWriteIsRefused() {
-    Pod pod = api.gpus("guarded", 1);
-    String readVersion = pod.getMetadata().getResourceVersion();
-    client.pods().inNamespace(MockApi.NS).withName("guarded")
-        .edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata()
-            .addToLabels("changed", "meanwhile").endMetadata().build());
-
-    String stale = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + readVersion
-        + "\"},{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"topogpu.io/gpus\":\"x\"}}]";
-
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.pods().inNamespace(MockApi.NS)
-            .withName("guarded").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), stale))
-        .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
-    assertThat(api.annotation("guarded")).isEmpty();
-  }
-
   private static void pause(Random jitter) {
     try {
       Thread.sleep(jitter.nextInt(4));
