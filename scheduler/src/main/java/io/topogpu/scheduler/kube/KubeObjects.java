@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * error but a node with unknown topology, which placement rejects saying why.
  */
 public final class KubeObjects {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeObjects.class);
   private KubeObjects() {}
 
   public static ClusterNode toClusterNode(Node node) {
@@ -78,7 +79,24 @@ public final class KubeObjects {
     });
     String phase = pod.getStatus() == null ? "" : pod.getStatus().getPhase();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
-        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase);
+        request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase,
+        allocated(meta.getNamespace() + "/" + name, annotations.get(Keys.ALLOCATED)));
+  }
+
+  /**
+   * {@code topogpu.io/allocated}, decoded; a value that does not decode is logged and ignored (the
+   * pod then counts as holding its {@code topogpu.io/gpus}), so a bad report never frees devices.
+   */
+  private static Optional<Assignment> allocated(String pod, String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(GpusAnnotation.decode(value));
+    } catch (GpusAnnotationException e) {
+      LOG.warn("pod {}: {} ignored: {}", pod, annotationPath(Keys.ALLOCATED), e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static Optional<String> level(Map<String, String> annotations, String key) {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param assignment the decoded {@code topogpu.io/gpus} annotation, when the pod carries one
  * @param nodeName the node the pod is bound to; empty when pending
  * @param phase the pod's status phase ({@code Pending}, {@code Running}, ...); empty when unknown
+ * @param allocated the decoded {@code topogpu.io/allocated} annotation: what the node agent read from
+ *     the kubelet's PodResources as really allocated to the pod (no gang part); empty when absent
  */
 public record PodInfo(
     String namespace,
@@ -23,7 +25,8 @@ public record PodInfo(
     Placement placement,
     Optional<Assignment> assignment,
     Optional<String> nodeName,
-    String phase) {
+    String phase,
+    Optional<Assignment> allocated) {
 
   public PodInfo {
     Objects.requireNonNull(namespace, "namespace");
@@ -36,6 +39,36 @@ public record PodInfo(
     assignment = Objects.requireNonNullElse(assignment, Optional.empty());
     nodeName = Objects.requireNonNullElse(nodeName, Optional.<String>empty()).filter(n -> !n.isEmpty());
     phase = Objects.requireNonNullElse(phase, "");
+    allocated = Objects.requireNonNullElse(allocated, Optional.empty());
+  }
+
+  /** A pod without a {@code topogpu.io/allocated} annotation. */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, Optional.empty());
+  }
+
+  /**
+   * What the ledger counts the pod as holding on its node: the devices the kubelet really
+   * allocated ({@link #allocated}) when the agent reported them for this node, else the scheduler's
+   * choice ({@link #assignment}) for this node; empty when neither names the pod's node.
+   */
+  public Optional<Assignment> held() {
+    String node = nodeName.orElse("");
+    Optional<Assignment> actual = allocated.filter(a -> a.node().equals(node));
+    return actual.isPresent() ? actual : assignment.filter(a -> a.node().equals(node));
+  }
+
+  /**
+   * Whether the kubelet gave the pod other devices than the scheduler chose: both annotations name
+   * the pod's node and their GPUs, MIG instances or share differ.
+   */
+  public boolean allocationMismatch() {
+    String node = nodeName.orElse("");
+    Optional<Assignment> actual = allocated.filter(a -> a.node().equals(node));
+    Optional<Assignment> chosen = assignment.filter(a -> a.node().equals(node));
+    return actual.isPresent() && chosen.isPresent() && !actual.get().sameDevices(chosen.get());
   }
 
   /** {@code namespace/name}: the ledger's holder id for this pod. */
@@ -60,11 +93,11 @@ public record PodInfo(
 
   public PodInfo withAssignment(Assignment a) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.ofNullable(a), nodeName, phase);
+        Optional.ofNullable(a), nodeName, phase, allocated);
   }
 
   public PodInfo boundTo(String node) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        Optional.of(node), phase.isEmpty() ? "Running" : phase);
+        Optional.of(node), phase.isEmpty() ? "Running" : phase, allocated);
   }
 }

@@ -281,6 +281,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         "free",
         () -> state.nodes().stream().mapToLong(n -> Long.bitCount(n.freeMask())).sum());
     ExtenderMetrics.registerInformerLag(registry, "pods", state::informerLagSeconds);
+    ExtenderMetrics.registerAllocationMismatches(registry, state::allocationMismatches);
   }
 
   private static PodInfo decode(Pod pod) {
