@@ -22,6 +22,16 @@
  *                                              unprivileged process (NO_PERMISSION = 4)
  *   fabric <i> <32 hex digits cluster uuid> <clique id>
  *   topo                                       the rest of the file is `nvidia-smi topo -m` output
+ * Health file: path from fake_nvml_set_health() or the FAKE_NVML_HEALTH environment variable, read
+ * again at every nvmlInit_v2 (nested ones included) and while nvmlEventSetWait(_v2) waits, so a test
+ * changes a GPU's health by rewriting or appending to it:
+ *   lost <i>                                   every call on GPU i's handle answers GPU_IS_LOST (15)
+ *   nvlink-down <i>                            GPU i's links report DISABLED (as in the machine file)
+ *   xid <i> <xid>                              one nvmlEventTypeXidCriticalError event on GPU i with
+ *                                              that XID; each xid line is delivered once, in file
+ *                                              order, to the first wait on a set GPU i is registered in
+ *                                              (lines for GPUs registered nowhere are skipped)
+ *
  * The topo block gives the GPU-GPU matrix (NV# = that many links to the peer or, with nvswitch, to
  * the switches), CPU Affinity (nvmlDeviceGetCpuAffinity) and NUMA Affinity
  * (nvmlDeviceGetMemoryAffinity).
@@ -34,11 +44,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef int nvmlReturn_t;
 enum {
   OK = 0, UNINITIALIZED = 1, INVALID_ARGUMENT = 2, NOT_SUPPORTED = 3, NOT_FOUND = 6,
-  INSUFFICIENT_SIZE = 7, UNKNOWN = 999
+  INSUFFICIENT_SIZE = 7, TIMEOUT = 10, GPU_IS_LOST = 15, UNKNOWN = 999
 };
 
 #define MAX_GPUS 16
@@ -73,6 +84,7 @@ typedef struct {
   unsigned pciId;
   unsigned long long memMiB;
   int gpuNuma, migCapable, migMode, migRefuse, linksDown, nGi, hasFabric;
+  int lost, healthLinksDown; /* from the health file */
   unsigned char clusterUuid[16];
   unsigned cliqueId;
   int nv[MAX_GPUS];       /* NV count towards each peer, 0 when the topo cell is a PCIe class */
@@ -90,9 +102,46 @@ static struct {
 } M;
 
 static char machinePath[4096];
+static char healthPath[4096];
+/* xid lines of the health file already delivered (or skipped). */
+static int xidDelivered;
 
 void fake_nvml_set_machine(const char *path) {
   snprintf(machinePath, sizeof machinePath, "%s", path);
+}
+
+void fake_nvml_set_health(const char *path) {
+  snprintf(healthPath, sizeof healthPath, "%s", path);
+  xidDelivered = 0;
+}
+
+static int down(const gpu_t *g) { return g->linksDown || g->healthLinksDown; }
+
+/* Re-reads the health file; returns the GPU and XID of xid line number `want` (0-based) in *gpu, *xid,
+ * or 0 when the file has no such line. */
+static int readHealth(int want, int *gpu, unsigned long long *xid) {
+  const char *path = healthPath[0] ? healthPath : getenv("FAKE_NVML_HEALTH");
+  for (int g = 0; g < MAX_GPUS; g++) M.gpu[g].lost = M.gpu[g].healthLinksDown = 0;
+  FILE *f = path ? fopen(path, "r") : NULL;
+  if (!f) return 0;
+  char line[256];
+  int a, n = 0, found = 0;
+  unsigned long long x;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "lost %d", &a) == 1 && a >= 0 && a < MAX_GPUS) M.gpu[a].lost = 1;
+    else if (sscanf(line, "nvlink-down %d", &a) == 1 && a >= 0 && a < MAX_GPUS) M.gpu[a].healthLinksDown = 1;
+    else if (sscanf(line, "xid %d %llu", &a, &x) == 2) {
+      if (n == want) { *gpu = a; *xid = x; found = 1; }
+      n++;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+static int isLost(void *h) {
+  handle_t *x = h;
+  return M.refs && x && x->kind == H_GPU && x->gpu < M.nGpus && M.gpu[x->gpu].lost;
 }
 
 static int level(const char *t) {
@@ -257,6 +306,9 @@ static void readMachine(void) {
 
 nvmlReturn_t nvmlInit_v2(void) {
   if (M.refs == 0) readMachine();
+  int g;
+  unsigned long long x;
+  readHealth(-1, &g, &x);
   if (M.initError) return M.initError;
   M.refs++;
   return OK;
@@ -311,6 +363,7 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned index, void **device) {
 
 nvmlReturn_t nvmlDeviceGetName(void *device, char *name, unsigned length) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   return g ? putString(name, length, g->name) : INVALID_ARGUMENT;
 }
 
@@ -318,6 +371,7 @@ nvmlReturn_t nvmlDeviceGetUUID(void *device, char *uuid, unsigned length) {
   handle_t *h = device;
   if (M.refs && h && h->kind == H_MIG) return putString(uuid, length, M.gpu[h->gpu].gi[h->slot].uuid);
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   return g ? putString(uuid, length, g->uuid) : INVALID_ARGUMENT;
 }
 
@@ -331,6 +385,7 @@ static void fillPci(nvmlPciInfo_t *pci, const char *busId, unsigned pciId) {
 
 nvmlReturn_t nvmlDeviceGetPciInfo_v3(void *device, nvmlPciInfo_t *pci) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   fillPci(pci, g->bus, g->pciId);
   return OK;
@@ -346,6 +401,7 @@ static int migMemOf(void *device, unsigned long long *mib) {
 nvmlReturn_t nvmlDeviceGetMemoryInfo(void *device, nvmlMemory_t *memory) {
   unsigned long long mib;
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g && !migMemOf(device, &mib)) return INVALID_ARGUMENT;
   memory->total = (g ? g->memMiB : mib) << 20;
   memory->used = 0;
@@ -355,6 +411,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(void *device, nvmlMemory_t *memory) {
 
 nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(void *d1, void *d2, int *pathInfo) {
   gpu_t *a = gpuOf(d1), *b = gpuOf(d2);
+  if (isLost(d1) || isLost(d2)) return GPU_IS_LOST;
   if (!a || !b || a == b) return INVALID_ARGUMENT;
   *pathInfo = a->pcie[b - M.gpu];
   return OK;
@@ -362,14 +419,16 @@ nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(void *d1, void *d2, int *pathIn
 
 nvmlReturn_t nvmlDeviceGetP2PStatus(void *d1, void *d2, int caps, int *status) {
   gpu_t *a = gpuOf(d1), *b = gpuOf(d2);
+  if (isLost(d1) || isLost(d2)) return GPU_IS_LOST;
   if (!a || !b || a == b) return INVALID_ARGUMENT;
-  *status = caps == 2 ? (a->nv[b - M.gpu] && !a->linksDown && !b->linksDown ? 0 : 5) : 0;
+  *status = caps == 2 ? (a->nv[b - M.gpu] && !down(a) && !down(b) ? 0 : 5) : 0;
   return OK;
 }
 
 /* Link l of GPU g: its peer GPU (or -1 for a switch), or NOT_SUPPORTED / INVALID_ARGUMENT. */
 static nvmlReturn_t linkOf(void *device, unsigned link, gpu_t **out, int *peer) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   int total = 0, widest = 0;
   for (int j = 0; j < M.nGpus; j++) {
@@ -395,7 +454,7 @@ nvmlReturn_t nvmlDeviceGetNvLinkState(void *device, unsigned link, int *isActive
   gpu_t *g;
   int peer;
   nvmlReturn_t r = linkOf(device, link, &g, &peer);
-  if (r == OK) *isActive = !g->linksDown;
+  if (r == OK) *isActive = !down(g);
   return r;
 }
 
@@ -428,6 +487,7 @@ nvmlReturn_t nvmlDeviceGetNvLinkRemoteDeviceType(void *device, unsigned link, in
 
 nvmlReturn_t nvmlDeviceGetNumaNodeId(void *device, unsigned *node) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   if (!g->gpuNuma) return NOT_SUPPORTED;
   *node = (unsigned)(g->gpuNuma - 1);
@@ -457,11 +517,13 @@ static nvmlReturn_t copyMask(const unsigned long *src, int words, unsigned size,
 
 nvmlReturn_t nvmlDeviceGetCpuAffinity(void *device, unsigned cpuSetSize, unsigned long *cpuSet) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   return g ? copyMask(g->cpus, CPU_WORDS, cpuSetSize, cpuSet) : INVALID_ARGUMENT;
 }
 
 nvmlReturn_t nvmlDeviceGetMemoryAffinity(void *device, unsigned nodeSetSize, unsigned long *nodeSet, unsigned scope) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   (void)scope;
   return g ? copyMask(g->nodes, NODE_WORDS, nodeSetSize, nodeSet) : INVALID_ARGUMENT;
 }
@@ -470,6 +532,7 @@ nvmlReturn_t nvmlDeviceGetMemoryAffinity(void *device, unsigned nodeSetSize, uns
 
 nvmlReturn_t nvmlDeviceGetMigMode(void *device, unsigned *current, unsigned *pending) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   if (!g->migCapable) return NOT_SUPPORTED;
   *current = *pending = (unsigned)g->migMode;
@@ -485,6 +548,7 @@ static profile_t *profileBy(int sel, int id) {
 
 nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfo(void *device, unsigned selector, nvmlGpuInstanceProfileInfo_t *info) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   if (g->migRefuse) return g->migRefuse;
   if (selector >= 0x12) return INVALID_ARGUMENT;
@@ -516,6 +580,7 @@ nvmlReturn_t nvmlDeviceGetGpuInstanceProfileInfoV(void *device, unsigned selecto
 nvmlReturn_t nvmlDeviceGetGpuInstancePossiblePlacements_v2(void *device, unsigned profileId,
                                                           nvmlGpuInstancePlacement_t *placements, unsigned *count) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   profile_t *p = profileBy(-1, (int)profileId);
   if (!g || !p) return INVALID_ARGUMENT;
   if (g->migRefuse) return g->migRefuse;
@@ -528,6 +593,7 @@ nvmlReturn_t nvmlDeviceGetGpuInstancePossiblePlacements_v2(void *device, unsigne
 
 nvmlReturn_t nvmlDeviceGetGpuInstances(void *device, unsigned profileId, void **instances, unsigned *count) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g || !profileBy(-1, (int)profileId)) return INVALID_ARGUMENT;
   if (g->migRefuse) return g->migRefuse;
   if (!g->migMode) return NOT_SUPPORTED;
@@ -554,6 +620,7 @@ nvmlReturn_t nvmlGpuInstanceGetInfo(void *gpuInstance, nvmlGpuInstanceInfo_t *in
 
 nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(void *device, unsigned *count) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   if (g->migRefuse) return g->migRefuse;
   *count = g->migMode ? 7 : 0;
@@ -563,6 +630,7 @@ nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(void *device, unsigned *count) {
 /* MIG device slots 0..6; slot k holds GPU instance k when it exists (one compute instance each). */
 nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(void *device, unsigned index, void **migDevice) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g || index >= 7) return INVALID_ARGUMENT;
   if (g->migRefuse) return g->migRefuse;
   if (!g->migMode) return NOT_SUPPORTED;
@@ -583,6 +651,7 @@ nvmlReturn_t nvmlDeviceGetGpuInstanceId(void *device, unsigned *id) {
 #ifndef FAKE_OLD_DRIVER
 nvmlReturn_t nvmlDeviceGetGpuFabricInfo(void *device, nvmlGpuFabricInfo_t *info) {
   gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
   if (!g) return INVALID_ARGUMENT;
   if (!g->hasFabric) return NOT_SUPPORTED;
   memcpy(info->clusterUuid, g->clusterUuid, 16);
@@ -606,3 +675,75 @@ nvmlReturn_t nvmlDeviceGetGpuFabricInfoV(void *device, nvmlGpuFabricInfo_v3_t *i
   return OK;
 }
 #endif
+
+/* ---- events -------------------------------------------------------------------------------- */
+
+typedef struct { void *device; unsigned long long eventType, eventData; unsigned gpuInstanceId, computeInstanceId; } nvmlEventData_t;
+#define XID_CRITICAL 0x8ULL
+#define MAX_SETS 8
+typedef struct { int used; unsigned long long types[MAX_GPUS]; } eventSet_t;
+static eventSet_t sets[MAX_SETS];
+
+nvmlReturn_t nvmlEventSetCreate(void **set) {
+  if (!M.refs) return UNINITIALIZED;
+  for (int k = 0; k < MAX_SETS; k++) {
+    if (!sets[k].used) {
+      memset(&sets[k], 0, sizeof sets[k]);
+      sets[k].used = 1;
+      *set = &sets[k];
+      return OK;
+    }
+  }
+  return 20; /* MEMORY */
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(void *device, unsigned long long types, void *set) {
+  gpu_t *g = gpuOf(device);
+  if (isLost(device)) return GPU_IS_LOST;
+  eventSet_t *s = set;
+  if (!g || !s || !s->used) return INVALID_ARGUMENT;
+  if (types & ~XID_CRITICAL) return NOT_SUPPORTED; /* the fake raises XID events only */
+  s->types[g - M.gpu] |= types;
+  return OK;
+}
+
+static nvmlReturn_t waitEvent(void *set, nvmlEventData_t *data, unsigned timeoutms) {
+  eventSet_t *s = set;
+  if (!M.refs) return UNINITIALIZED;
+  if (!s || !s->used || !data) return INVALID_ARGUMENT;
+  struct timespec step = {0, 10 * 1000 * 1000};
+  for (unsigned waited = 0;; waited += 10) {
+    int g;
+    unsigned long long xid;
+    while (readHealth(xidDelivered, &g, &xid)) {
+      xidDelivered++;
+      if (g >= 0 && g < M.nGpus && (s->types[g] & XID_CRITICAL)) {
+        memset(data, 0, sizeof *data);
+        data->device = &M.gpu[g].self;
+        data->eventType = XID_CRITICAL;
+        data->eventData = xid;
+        data->gpuInstanceId = data->computeInstanceId = 0xFFFFFFFFu;
+        return OK;
+      }
+    }
+    if (waited >= timeoutms) return TIMEOUT;
+    nanosleep(&step, NULL);
+  }
+}
+
+nvmlReturn_t nvmlEventSetWait(void *set, nvmlEventData_t *data, unsigned timeoutms) {
+  return waitEvent(set, data, timeoutms);
+}
+
+#ifndef FAKE_OLD_DRIVER
+nvmlReturn_t nvmlEventSetWait_v2(void *set, nvmlEventData_t *data, unsigned timeoutms) {
+  return waitEvent(set, data, timeoutms);
+}
+#endif
+
+nvmlReturn_t nvmlEventSetFree(void *set) {
+  eventSet_t *s = set;
+  if (!s || !s->used) return INVALID_ARGUMENT;
+  s->used = 0;
+  return OK;
+}

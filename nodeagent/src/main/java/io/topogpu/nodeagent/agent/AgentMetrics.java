@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code topogpu_agent_errors_total} ({@code kind} = {@code nvml_<RETURN_CODE>} or {@code api}),
  * {@code topogpu_agent_gpus} and {@code topogpu_agent_nvlink_domains} (gauges from the last good
  * probe), {@code topogpu_agent_healthy} (1 or 0), {@code topogpu_agent_mig_unknown_gpus} (GPUs whose
- * MIG state the driver refused to show, last good probe), {@code
+ * MIG state the driver refused to show, last good probe), {@code topogpu_agent_unhealthy_gpus} (GPUs the last good probe
+ * published unhealthy: lost, NVLinks down, critical XID), {@code
  * topogpu_agent_last_good_probe_timestamp_seconds} (Unix time of the last probe that was read and
  * published; {@code time() - it} is how stale the node's annotation may be, 0 before the first).
  */
@@ -25,6 +26,7 @@ public final class AgentMetrics {
   private final AtomicInteger gpus = new AtomicInteger();
   private final AtomicInteger domains = new AtomicInteger();
   private final AtomicInteger migUnknown = new AtomicInteger();
+  private final AtomicInteger unhealthy = new AtomicInteger();
   private final AtomicLong lastGoodMillis = new AtomicLong();
 
   public AgentMetrics(MeterRegistry registry, AgentHealth health) {
@@ -33,6 +35,7 @@ public final class AgentMetrics {
     registry.gauge("topogpu.agent.nvlink.domains", domains);
     registry.gauge("topogpu.agent.healthy", health, h -> h.healthy() ? 1 : 0);
     registry.gauge("topogpu.agent.mig.unknown.gpus", migUnknown);
+    registry.gauge("topogpu.agent.unhealthy.gpus", unhealthy);
     // Exported at 0 from the start, so rate() and alerts see the series before the first failure.
     error("api", 0);
     Gauge.builder("topogpu.agent.last.good.probe.timestamp", lastGoodMillis, t -> t.get() / 1000.0)
@@ -45,8 +48,9 @@ public final class AgentMetrics {
         .description("NVML discovery time").register(registry).record(took);
   }
 
-  void topology(int gpuCount, int nvlinkDomains, int migUnknownGpus) {
+  void topology(int gpuCount, int nvlinkDomains, int migUnknownGpus, int unhealthyGpus) {
     gpus.set(gpuCount);
+    unhealthy.set(unhealthyGpus);
     domains.set(nvlinkDomains);
     migUnknown.set(migUnknownGpus);
   }

@@ -40,7 +40,8 @@ public final class ProbeCycle implements Runnable {
       probe = prober.get();
       metrics.probed(Duration.ofNanos(System.nanoTime() - start), true);
       metrics.topology(probe.topology().gpuCount(), probe.topology().nvlinkDomains().size(),
-          (int) probe.topology().gpus().stream().filter(g -> !g.mig().known()).count());
+          (int) probe.topology().gpus().stream().filter(g -> !g.mig().known()).count(),
+          (int) probe.topology().gpus().stream().filter(g -> !g.healthy()).count());
       health.nvmlReached();
       probe.notes().forEach(n -> LOG.info("probe note: {}", kv("note", n)));
     } catch (RuntimeException e) {

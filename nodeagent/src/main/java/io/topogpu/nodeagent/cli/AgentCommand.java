@@ -23,6 +23,9 @@ import io.topogpu.nodeagent.publish.RetryPolicy;
 import io.topogpu.nodeagent.publish.Sleeper;
 import io.topogpu.topology.Keys;
 import io.topogpu.nodeagent.discovery.Probe;
+import io.topogpu.nodeagent.health.CriticalXids;
+import io.topogpu.nodeagent.health.HealthTracker;
+import io.topogpu.nodeagent.health.XidWatcher;
 import io.topogpu.nodeagent.plugin.GrantSettings;
 import io.topogpu.nodeagent.plugin.Inventory;
 import io.topogpu.nodeagent.plugin.grpc.DeviceFeed;
@@ -33,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +104,15 @@ public final class AgentCommand implements Callable<Integer> {
       description = "also return CDI device names KIND=<uuid> at Allocate, e.g. nvidia.com/gpu; default: environment only")
   String cdiKind;
 
+  @Option(names = "--critical-xids", paramLabel = "XID", split = ",",
+      description = "XIDs that make a GPU unhealthy; default: 48,62,63,64,74,79,92,94,95,119,120,140 (docs/nodeagent.md)")
+  List<Long> criticalXids;
+
+  @Option(names = "--xid-recovery-seconds", paramLabel = "S", defaultValue = "300",
+      description = "a GPU with a critical XID is healthy again at the first probe this long after its latest one;"
+          + " default ${DEFAULT-VALUE}")
+  int xidRecoverySeconds;
+
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "kubeconfig to reach the API server; default: in-cluster config, or KUBECONFIG / ~/.kube/config")
   Path kubeconfig;
@@ -118,6 +131,15 @@ public final class AgentCommand implements Callable<Integer> {
     }
     if (!(qps > 0)) {
       return badInput("--qps must be > 0, got " + qps);
+    }
+    if (xidRecoverySeconds < 0) {
+      return badInput("--xid-recovery-seconds must be >= 0, got " + xidRecoverySeconds);
+    }
+    CriticalXids xids;
+    try {
+      xids = criticalXids == null ? CriticalXids.DEFAULT : new CriticalXids(Set.copyOf(criticalXids));
+    } catch (IllegalArgumentException e) {
+      return badInput("--critical-xids: " + e.getMessage());
     }
     GrantSettings grants;
     try {
@@ -146,9 +168,12 @@ public final class AgentCommand implements Callable<Integer> {
       Publisher publisher = new Publisher(annotations, retry, Clock.systemUTC());
       JnaNvml nvml = new JnaNvml(nvmlLib); // one binding, initialised and shut down by every probe
       DeviceFeed feed = new DeviceFeed(new Inventory(new NodeTopology(List.of(), LinkMatrix.of(new Link[0][0]), List.of(), null)));
+      HealthTracker tracker = new HealthTracker(xids, Duration.ofSeconds(xidRecoverySeconds), Clock.systemUTC());
       Supplier<Probe> prober = () -> {
         try {
-          Probe p = NvmlDiscovery.probe(nvml);
+          HealthTracker.Applied applied = tracker.apply(NvmlDiscovery.probe(nvml));
+          applied.changes().forEach(c -> LOG.warn("GPU health changed: {}", kv("change", c)));
+          Probe p = applied.probe();
           feed.update(new Inventory(p.topology()));
           return p;
         } catch (RuntimeException e) {
@@ -161,12 +186,15 @@ public final class AgentCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "topogpu-agent-shutdown"));
       try (NodeAgent agent = new NodeAgent(cycle, Duration.ofSeconds(intervalSeconds));
           AgentHttp http = AgentHttp.start(port, health, registry, agent::probeNow);
+          XidWatcher xidWatcher = new XidWatcher(new JnaNvml(nvmlLib), tracker, agent::probeNow,
+              Duration.ofSeconds(intervalSeconds), registry);
           DevicePlugin plugin = devicePlugin ? DevicePlugin.start(client, node, registry, feed, devicePluginDir,
               podResourcesSocket, grants) : null) {
         LOG.info("agent started: {} {} {} {}", kv("node", node), kv("nvmlLibrary", nvmlLib),
             kv("intervalSeconds", intervalSeconds), kv("port", http.port()),
             kv("devicePluginDir", devicePlugin ? devicePluginDir.toString() : "off"));
         agent.start();
+        xidWatcher.start();
         stop.await();
       }
     }

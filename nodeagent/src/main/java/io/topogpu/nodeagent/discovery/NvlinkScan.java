@@ -42,6 +42,11 @@ final class NvlinkScan {
   }
 
   static NvlinkScan scan(Nvml nvml, List<String> busIds) {
+    return scan(nvml, busIds, Set.of());
+  }
+
+  /** As {@link #scan(Nvml, List)}, not asking about the GPUs in {@code skip} (lost: no links). */
+  static NvlinkScan scan(Nvml nvml, List<String> busIds, Set<Integer> skip) {
     int n = busIds.size();
     Map<String, Integer> gpuByBus = new HashMap<>();
     for (int g = 0; g < n; g++) {
@@ -53,7 +58,7 @@ final class NvlinkScan {
     for (int g = 0; g < n; g++) {
       Set<String> mine = new HashSet<>();
       keys.add(mine);
-      for (int l = 0; l < MAX_LINKS; l++) {
+      for (int l = 0; l < MAX_LINKS && !skip.contains(g); l++) {
         int gpu = g;
         int link = l;
         Optional<Boolean> active = Absent.unlessAbsent(() -> nvml.nvlinkActive(gpu, link), NvmlReturn.INVALID_ARGUMENT);
@@ -84,6 +89,19 @@ final class NvlinkScan {
       return d;
     }
     return throughSwitch(i, j) ? Math.min(switched[i], switched[j]) : 0;
+  }
+
+  int gpuCount() {
+    return switched.length;
+  }
+
+  /** Active NVLinks of GPU {@code g}, to peers and to switches. */
+  int active(int g) {
+    int n = switched[g];
+    for (int d : direct[g]) {
+      n += d;
+    }
+    return n;
   }
 
   boolean throughSwitch(int i, int j) {

@@ -1,6 +1,8 @@
 package io.topogpu.nodeagent.discovery;
 
 import io.topogpu.nodeagent.nvml.Nvml;
+import io.topogpu.nodeagent.nvml.NvmlException;
+import io.topogpu.nodeagent.nvml.NvmlReturn;
 import io.topogpu.topology.model.Fabric;
 import io.topogpu.topology.model.Gpu;
 import io.topogpu.topology.model.Health;
@@ -29,9 +31,12 @@ import java.util.UUID;
  * of {@code nvmlDeviceGetTopologyCommonAncestor} (SYS when the platform cannot say). Fabric: the
  * {@code (clusterUuid, cliqueId)} every fabric-attached GPU agrees on (state COMPLETED, status
  * SUCCESS, non-zero UUID), as GPU Feature Discovery derives {@code nvidia.com/gpu.clique}; none
- * when no GPU is attached or they disagree.
+ * when no GPU is attached or they disagree. A GPU that answers {@code NVML_ERROR_GPU_IS_LOST} is
+ * listed unhealthy ({@value #LOST}) with nothing but its index, SYS to every peer; the probe goes on.
  */
 public final class NvmlDiscovery {
+  /** Health reason of a GPU that answers {@code NVML_ERROR_GPU_IS_LOST}. */
+  public static final String LOST = "gpu-lost";
   /** CPU mask words asked for: 1024 CPUs. */
   static final int CPU_WORDS = 16;
   /** NUMA mask words asked for: 256 nodes. */
@@ -48,13 +53,29 @@ public final class NvmlDiscovery {
       int n = nvml.deviceCount();
       List<Gpu> gpus = new ArrayList<>();
       List<String> busIds = new ArrayList<>();
+      Set<Integer> lost = new HashSet<>();
       for (int g = 0; g < n; g++) {
-        Gpu gpu = gpu(nvml, g, notes);
+        Gpu gpu;
+        try {
+          gpu = gpu(nvml, g, notes);
+        } catch (NvmlException e) {
+          if (e.code() != NvmlReturn.GPU_IS_LOST) {
+            throw e;
+          }
+          lost.add(g);
+          notes.add("GPU " + g + ": lost (" + e.getMessage() + ")");
+          gpu = new Gpu(g, "", "", 0, "", -1, "", Health.UNHEALTHY, MigState.DISABLED, LOST);
+        }
         gpus.add(gpu);
         busIds.add(gpu.pciBusId());
       }
-      NodeTopology t = new NodeTopology(gpus, links(nvml, busIds, notes), List.of(), fabric(nvml, n, notes));
-      return new Probe(t, driver, notes);
+      NvlinkScan scan = NvlinkScan.scan(nvml, busIds, lost);
+      List<Integer> active = new ArrayList<>();
+      for (int g = 0; g < n; g++) {
+        active.add(scan.active(g));
+      }
+      NodeTopology t = new NodeTopology(gpus, links(nvml, scan, lost, notes), List.of(), fabric(nvml, n, lost, notes));
+      return new Probe(t, driver, notes, active);
     }
   }
 
@@ -75,9 +96,8 @@ public final class NvmlDiscovery {
     return new Gpu(g, nvml.uuid(g), nvml.name(g), memoryMiB, nvml.pciInfo(g).busId(), numa, cpus, Health.HEALTHY, mig);
   }
 
-  private static LinkMatrix links(Nvml nvml, List<String> busIds, List<String> notes) {
-    int n = busIds.size();
-    NvlinkScan scan = NvlinkScan.scan(nvml, busIds);
+  private static LinkMatrix links(Nvml nvml, NvlinkScan scan, Set<Integer> lost, List<String> notes) {
+    int n = scan.gpuCount();
     Link[][] cells = new Link[n][n];
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
@@ -85,6 +105,8 @@ public final class NvmlDiscovery {
         Link link;
         if (count > 0) {
           link = scan.throughSwitch(i, j) ? Link.nvswitch(count) : Link.nvlink(count);
+        } else if (lost.contains(i) || lost.contains(j)) {
+          link = Link.pcie(LinkKind.SYS); // a lost GPU answers nothing; it is unhealthy, never placed
         } else {
           int a = i;
           int b = j;
@@ -102,9 +124,12 @@ public final class NvmlDiscovery {
     return LinkMatrix.of(cells);
   }
 
-  private static Fabric fabric(Nvml nvml, int n, List<String> notes) {
+  private static Fabric fabric(Nvml nvml, int n, Set<Integer> lost, List<String> notes) {
     Set<Fabric> seen = new HashSet<>();
     for (int g = 0; g < n; g++) {
+      if (lost.contains(g)) {
+        continue;
+      }
       int gpu = g;
       Absent.unlessAbsent(() -> nvml.fabricInfo(gpu))
           .filter(f -> f.state() == Nvml.FabricInfo.STATE_COMPLETED && f.status().code() == 0 && nonZero(f.clusterUuid()))

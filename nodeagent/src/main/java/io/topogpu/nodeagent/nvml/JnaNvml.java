@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@link Nvml} over {@code libnvidia-ml.so.1} through JNA. Only versioned entry points are bound
@@ -21,6 +22,7 @@ import java.util.Map;
  *   <li>{@code nvmlDeviceGetMemoryInfo_v2} → {@code nvmlDeviceGetMemoryInfo}
  *   <li>{@code nvmlDeviceGetGpuInstanceProfileInfoV} (v2) → {@code nvmlDeviceGetGpuInstanceProfileInfo}
  *   <li>{@code nvmlDeviceGetGpuFabricInfoV} (v3) → {@code nvmlDeviceGetGpuFabricInfo}
+ *   <li>{@code nvmlEventSetWait_v2} → {@code nvmlEventSetWait}
  * </ul>
  * A symbol missing with no fallback surfaces as {@link NvmlReturn#FUNCTION_NOT_FOUND}; a library
  * that cannot be loaded as {@link NvmlReturn#LIBRARY_NOT_FOUND} from {@link #init()}.
@@ -273,6 +275,53 @@ public final class JnaNvml implements Nvml {
     NvmlStructs.FabricInfo f = new NvmlStructs.FabricInfo();
     check("nvmlDeviceGetGpuFabricInfo", device(gpu), f);
     return new FabricInfo(f.clusterUuid.clone(), NvmlReturn.of(f.status), Integer.toUnsignedLong(f.cliqueId), f.state);
+  }
+
+  private record JnaEventSet(Pointer handle) implements EventSet {}
+
+  @Override
+  public EventSet eventSetCreate() {
+    PointerByReference ref = new PointerByReference();
+    check("nvmlEventSetCreate", ref);
+    return new JnaEventSet(ref.getValue());
+  }
+
+  @Override
+  public void registerEvents(int gpu, long types, EventSet set) {
+    check("nvmlDeviceRegisterEvents", device(gpu), types, handle(set));
+  }
+
+  @Override
+  public Optional<Event> eventWait(EventSet set, int timeoutMs) {
+    String name = function("nvmlEventSetWait_v2") != null ? "nvmlEventSetWait_v2" : "nvmlEventSetWait";
+    NvmlStructs.EventData data = new NvmlStructs.EventData();
+    try {
+      check(name, handle(set), data, timeoutMs);
+    } catch (NvmlException e) {
+      if (e.code() == NvmlReturn.TIMEOUT) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    int gpu = -1;
+    for (Map.Entry<Integer, Pointer> d : devices.entrySet()) {
+      if (d.getValue().equals(data.device)) {
+        gpu = d.getKey();
+      }
+    }
+    return Optional.of(new Event(gpu, data.eventType, data.eventData, data.gpuInstanceId)); // 0xFFFFFFFF reads -1
+  }
+
+  @Override
+  public void eventSetFree(EventSet set) {
+    check("nvmlEventSetFree", handle(set));
+  }
+
+  private static Pointer handle(EventSet set) {
+    if (!(set instanceof JnaEventSet j)) {
+      throw new IllegalArgumentException("not an event set of this binding: " + set);
+    }
+    return j.handle();
   }
 
   /** The entry point, or null when this driver does not export it. */

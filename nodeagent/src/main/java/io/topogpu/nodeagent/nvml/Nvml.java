@@ -1,6 +1,7 @@
 package io.topogpu.nodeagent.nvml;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one seam between topogpu and NVML: every NVML call the node agent makes, in plain Java
@@ -38,6 +39,21 @@ public interface Nvml extends AutoCloseable {
   record FabricInfo(byte[] clusterUuid, NvmlReturn status, long cliqueId, int state) {
     public static final int STATE_COMPLETED = 3;
   }
+
+  /** {@code nvmlEventTypeXidCriticalError}: the event bit of XID errors. */
+  long EVENT_XID_CRITICAL = 0x8L;
+
+  /** An {@code nvmlEventSet_t}, opaque; valid on the {@link Nvml} that created it until freed. */
+  interface EventSet {}
+
+  /**
+   * {@code nvmlEventData_t}.
+   *
+   * @param gpu NVML index of the GPU the event is on; -1 when the handle is none this binding gave out
+   * @param data the XID for {@link #EVENT_XID_CRITICAL}
+   * @param gpuInstanceId the MIG GPU instance it is attributed to, -1 when none
+   */
+  record Event(int gpu, long type, long data, int gpuInstanceId) {}
 
   /** {@code nvmlInit_v2}; must succeed before any other call. */
   void init();
@@ -102,4 +118,19 @@ public interface Nvml extends AutoCloseable {
   MigDevice migDevice(int gpu, int index);
 
   FabricInfo fabricInfo(int gpu);
+
+  /** {@code nvmlEventSetCreate}. */
+  EventSet eventSetCreate();
+
+  /** {@code nvmlDeviceRegisterEvents}: {@code types} is a mask of {@code nvmlEventType*} bits. */
+  void registerEvents(int gpu, long types, EventSet set);
+
+  /**
+   * {@code nvmlEventSetWait_v2} (→ {@code nvmlEventSetWait}): the next event, or empty when none
+   * came within {@code timeoutMs} ({@code NVML_ERROR_TIMEOUT}).
+   */
+  Optional<Event> eventWait(EventSet set, int timeoutMs);
+
+  /** {@code nvmlEventSetFree}. */
+  void eventSetFree(EventSet set);
 }

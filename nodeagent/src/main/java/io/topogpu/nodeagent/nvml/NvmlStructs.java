@@ -136,4 +136,18 @@ final class NvmlStructs {
       version = size() | (3 << 24);
     }
   }
+
+  /**
+   * {@code nvmlEventData_t}, sizeof 32: the device handle, {@code eventType} (one {@code
+   * nvmlEventType*} bit), {@code eventData} (the XID for {@code nvmlEventTypeXidCriticalError}) and
+   * the GPU / compute instance the event is attributed to under MIG ({@code 0xFFFFFFFF} when none).
+   */
+  @FieldOrder({"device", "eventType", "eventData", "gpuInstanceId", "computeInstanceId"})
+  public static class EventData extends Structure {
+    public Pointer device;
+    public long eventType;
+    public long eventData;
+    public int gpuInstanceId;
+    public int computeInstanceId;
+  }
 }

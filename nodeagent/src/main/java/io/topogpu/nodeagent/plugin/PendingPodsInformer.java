@@ -39,6 +39,11 @@ public final class PendingPodsInformer implements Supplier<Collection<PendingPod
     return out;
   }
 
+  /** Every pod the informer holds: this node's pods, as last seen. */
+  public List<Pod> pods() {
+    return informer.getStore().list();
+  }
+
   @Override
   public void close() {
     informer.close();

@@ -38,7 +38,7 @@ class AgentHttpIT {
 
       health.nvmlReached();
       health.publishSucceeded();
-      metrics.topology(8, 1, 0);
+      metrics.topology(8, 1, 0, 0);
       metrics.outcome(Outcome.PUBLISHED);
       assertThat(send(port, "GET", AgentHttp.HEALTHZ).statusCode()).isEqualTo(200);
 

@@ -221,4 +221,24 @@ final class FakeNvml implements Nvml {
     }
     return f;
   }
+
+  @Override
+  public EventSet eventSetCreate() {
+    throw absent("nvmlEventSetCreate");
+  }
+
+  @Override
+  public void registerEvents(int gpu, long types, EventSet set) {
+    throw absent("nvmlDeviceRegisterEvents");
+  }
+
+  @Override
+  public java.util.Optional<Event> eventWait(EventSet set, int timeoutMs) {
+    throw absent("nvmlEventSetWait_v2");
+  }
+
+  @Override
+  public void eventSetFree(EventSet set) {
+    throw absent("nvmlEventSetFree");
+  }
 }

@@ -149,12 +149,25 @@ class NvmlDiscoveryIT {
   @DisplayName("any other MIG failure still fails the probe: only a refusal is tolerated")
   void migFailuresOtherThanARefusalFailTheProbe(@TempDir Path dir) throws IOException {
     Machine refused = FakeMachines.machine("a100-80gb-mig-refused");
+    Path file = dir.resolve("mig-unknown-error.machine");
+    Files.writeString(file, refused.text().replace("mig-refuse 0 4", "mig-refuse 0 999"));
+    Machine broken = new Machine("mig-unknown-error", file, Files.readString(file));
+
+    assertThatThrownBy(() -> NvmlDiscovery.probe(FakeMachines.serving(FakeMachines.library(), broken)))
+        .isInstanceOfSatisfying(NvmlException.class, e -> assertThat(e.code()).isEqualTo(NvmlReturn.UNKNOWN));
+  }
+
+  @Test
+  @DisplayName("a GPU answering GPU_IS_LOST is listed unhealthy (gpu-lost) and the probe goes on")
+  void aLostGpuIsListedLost(@TempDir Path dir) throws IOException {
+    Machine refused = FakeMachines.machine("a100-80gb-mig-refused");
     Path file = dir.resolve("gpu-lost.machine");
     Files.writeString(file, refused.text().replace("mig-refuse 0 4", "mig-refuse 0 15"));
     Machine lost = new Machine("gpu-lost", file, Files.readString(file));
 
-    assertThatThrownBy(() -> NvmlDiscovery.probe(FakeMachines.serving(FakeMachines.library(), lost)))
-        .isInstanceOfSatisfying(NvmlException.class, e -> assertThat(e.code()).isEqualTo(NvmlReturn.GPU_IS_LOST));
+    NodeTopology t = NvmlDiscovery.probe(FakeMachines.serving(FakeMachines.library(), lost)).topology();
+    assertThat(t.gpu(0).healthy()).isFalse();
+    assertThat(t.gpu(0).healthReason()).isEqualTo(NvmlDiscovery.LOST);
   }
 
   @Test

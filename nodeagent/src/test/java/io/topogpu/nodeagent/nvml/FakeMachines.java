@@ -70,6 +70,15 @@ public final class FakeMachines {
     return lib;
   }
 
+  /**
+   * Makes the fake {@code library} read GPU health from {@code file} (lost, nvlink-down and xid lines,
+   * see fake_nvml.c) from its next call on; {@code null} stops it.
+   */
+  public static void health(Path library, Path file) {
+    LOADED.computeIfAbsent(library, l -> NativeLibrary.getInstance(l.toString())).getFunction("fake_nvml_set_health")
+        .invokeVoid(new Object[] {file == null ? "" : file.toString()});
+  }
+
   /** A binding over {@code library} that will serve {@code machine} at its next init. */
   public static JnaNvml serving(Path library, Machine machine) {
     LOADED.computeIfAbsent(library, l -> NativeLibrary.getInstance(l.toString())).getFunction("fake_nvml_set_machine")

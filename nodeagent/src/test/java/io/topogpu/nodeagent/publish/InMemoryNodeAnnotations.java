@@ -11,12 +11,12 @@ public final class InMemoryNodeAnnotations implements NodeAnnotations {
   public final List<Map<String, String>> merges = new ArrayList<>();
 
   @Override
-  public Map<String, String> read() {
+  public synchronized Map<String, String> read() {
     return Map.copyOf(annotations);
   }
 
   @Override
-  public void merge(Map<String, String> changes) {
+  public synchronized void merge(Map<String, String> changes) {
     merges.add(new HashMap<>(changes));
     changes.forEach((k, v) -> {
       if (v == null) {
@@ -32,7 +32,7 @@ public final class InMemoryNodeAnnotations implements NodeAnnotations {
     return false;
   }
 
-  public Map<String, String> annotations() {
+  public synchronized Map<String, String> annotations() {
     return Map.copyOf(annotations);
   }
 }

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  * error but a node with unknown topology, which placement rejects saying why.
  */
 public final class KubeObjects {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubeObjects.class);
   private KubeObjects() {}
 
   public static ClusterNode toClusterNode(Node node) {
@@ -101,7 +102,8 @@ public final class KubeObjects {
     int priority = spec.getPriority() == null ? 0 : spec.getPriority();
     return new PodInfo(meta.getNamespace(), name, meta.getUid(), orEmpty(meta.getLabels()), annotations,
         request, placement, assignment, Optional.ofNullable(spec.getNodeName()), phase, priority,
-        startTime(pod), spec.getSchedulerName());
+        startTime(pod), spec.getSchedulerName(),
+        allocated(meta.getNamespace() + "/" + name, annotations.get(Keys.ALLOCATED)));
   }
 
   /** {@code status.startTime} (RFC 3339, as the API server writes it); empty when unset. */
@@ -114,6 +116,22 @@ public final class KubeObjects {
       return Optional.of(OffsetDateTime.parse(value).toInstant());
     } catch (DateTimeParseException e) {
       throw new KubeObjectException("status.startTime: not an RFC 3339 time: '" + value + "'");
+    }
+  }
+
+  /**
+   * {@code topogpu.io/allocated}, decoded; a value that does not decode is logged and ignored (the
+   * pod then counts as holding its {@code topogpu.io/gpus}), so a bad report never frees devices.
+   */
+  private static Optional<Assignment> allocated(String pod, String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(GpusAnnotation.decode(value));
+    } catch (GpusAnnotationException e) {
+      LOG.warn("pod {}: {} ignored: {}", pod, annotationPath(Keys.ALLOCATED), e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -197,8 +197,10 @@ public final class Ledger {
    * Replaces the whole state from a list of nodes and pods, as after a restart.
    *
    * <ol>
-   *   <li>Pods that hold GPUs ({@link PodInfo#holdsGpus()}) with a {@code topogpu.io/gpus}
-   *       annotation for their node are allocated as annotated, in namespace/name order.
+   *   <li>Pods that hold GPUs ({@link PodInfo#holdsGpus()}) with a {@code topogpu.io/allocated}
+   *       or {@code topogpu.io/gpus} annotation for their node are allocated as annotated, the
+   *       kubelet's actual allocation winning over the choice ({@link PodInfo#held()}), in
+   *       namespace/name order.
    *   <li>The others ("unattributed": bound by another scheduler, or an annotation that conflicts
    *       with one read earlier) are then given devices by {@code attributor}, in the same order,
    *       each against the state that includes every pod before it. If nothing fits, the pod is
@@ -226,7 +228,7 @@ public final class Ledger {
         notes.add(new LedgerNote(p.key(), node, "bound to a node the ledger does not know; ignored"));
         continue;
       }
-      Optional<Assignment> a = p.assignment().filter(x -> x.node().equals(node));
+      Optional<Assignment> a = p.held();
       if (a.isEmpty()) {
         unattributed.add(p);
         continue;

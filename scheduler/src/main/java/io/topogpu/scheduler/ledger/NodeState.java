@@ -319,6 +319,37 @@ public final class NodeState {
     return placeableMask;
   }
 
+  /**
+   * Unhealthy GPUs not in MIG mode: what {@link #placeableMask} would add were they healthy. Never
+   * placed on; holdings already on them stay (the pods run there until they leave).
+   */
+  public long unhealthyWholeMask() {
+    long mask = 0;
+    NodeTopology t = node.topology().orElse(null);
+    for (int g = 0; t != null && g < t.gpuCount(); g++) {
+      if (!t.gpu(g).healthy() && !t.gpu(g).mig().enabled()) {
+        mask |= 1L << g;
+      }
+    }
+    return mask;
+  }
+
+  /** GPUs the topology marks unhealthy, MIG or not. */
+  public int unhealthyCount() {
+    return (int) node.topology().map(NodeTopology::gpus).orElse(List.of()).stream().filter(g -> !g.healthy()).count();
+  }
+
+  /** Instances of {@code profile} on unhealthy GPUs: those {@link #migInstances} leaves out. */
+  public int unhealthyMigInstances(String profile) {
+    int n = 0;
+    for (Gpu gpu : node.topology().map(NodeTopology::gpus).orElse(List.of())) {
+      if (!gpu.healthy()) {
+        n += (int) gpu.mig().instances().stream().filter(m -> m.profile().equals(profile)).count();
+      }
+    }
+    return n;
+  }
+
   /** Placeable GPUs nobody uses any part of: candidates for whole-GPU requests. */
   public long freeMask() {
     long mask = placeableMask();

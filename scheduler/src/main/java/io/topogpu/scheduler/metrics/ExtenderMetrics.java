@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * The backend registers its own gauges (from {@code ExtenderBackend.bindTo}) under the names fixed
- * here: {@link #registerLedgerGpus} and {@link #registerInformerLag}.
+ * here: {@link #registerLedgerGpus}, {@link #registerInformerLag} and {@link
+ * #registerAllocationMismatches}.
  */
 public final class ExtenderMetrics {
   public static final String REQUESTS = "topogpu.extender.requests";
@@ -46,6 +47,8 @@ public final class ExtenderMetrics {
   public static final String REJECTIONS = "topogpu.extender.rejections";
   public static final String LEDGER_GPUS = "topogpu.ledger.gpus";
   public static final String INFORMER_LAG = "topogpu.informer.lag";
+  /** Gauge: pods whose topogpu.io/allocated differs from topogpu.io/gpus (Prometheus topogpu_allocation_mismatches). */
+  public static final String ALLOCATION_MISMATCHES = "topogpu.allocation.mismatches";
   public static final String NODE_GPUS = "topogpu.node.gpus";
   public static final String GPUS_BY_LINK_CLASS = "topogpu.allocated.gpus";
   public static final String FRAGMENTATION = "topogpu.fragmentation.ratio";
@@ -224,6 +227,16 @@ public final class ExtenderMetrics {
    * (the time from its own write, such as a bind, to seeing that write come back through the
    * informer).
    */
+  /**
+   * {@value #ALLOCATION_MISMATCHES}: pods holding GPUs that the kubelet gave other devices than
+   * topogpu chose, as the node agents report them in {@code topogpu.io/allocated}.
+   */
+  public static void registerAllocationMismatches(MeterRegistry registry, Supplier<Number> pods) {
+    Gauge.builder(ALLOCATION_MISMATCHES, pods)
+        .description("Pods whose actual devices (topogpu.io/allocated) differ from the chosen ones (topogpu.io/gpus)")
+        .register(registry);
+  }
+
   public static void registerInformerLag(
       MeterRegistry registry, String resource, Supplier<Number> seconds) {
     Gauge.builder(INFORMER_LAG, seconds)

@@ -60,6 +60,11 @@ public record Assignment(
     return milli > 0;
   }
 
+  /** The same GPUs, MIG instances and share on the same node; the gang plan is not compared. */
+  public boolean sameDevices(Assignment o) {
+    return node.equals(o.node) && gpus.equals(o.gpus) && mig.equals(o.mig) && milli == o.milli;
+  }
+
   public Assignment withGang(GangPlan g) {
     return new Assignment(node, gpus, gpuUuids, mig, milli, Optional.ofNullable(g));
   }

@@ -19,6 +19,8 @@ import java.util.Optional;
  *     (preemption counts the GPU-hours of work a victim loses from it)
  * @param schedulerName the pod's {@code spec.schedulerName}; empty when not set (an API server
  *     always sets it, a hand-written object may not)
+ * @param allocated the decoded {@code topogpu.io/allocated} annotation: what the node agent read from
+ *     the kubelet's PodResources as really allocated to the pod (no gang part); empty when absent
  */
 public record PodInfo(
     String namespace,
@@ -33,7 +35,8 @@ public record PodInfo(
     String phase,
     int priority,
     Optional<Instant> startTime,
-    String schedulerName) {
+    String schedulerName,
+    Optional<Assignment> allocated) {
 
   public PodInfo {
     Objects.requireNonNull(namespace, "namespace");
@@ -48,6 +51,16 @@ public record PodInfo(
     phase = Objects.requireNonNullElse(phase, "");
     startTime = Objects.requireNonNullElse(startTime, Optional.empty());
     schedulerName = Objects.requireNonNullElse(schedulerName, "");
+    allocated = Objects.requireNonNullElse(allocated, Optional.empty());
+  }
+
+  /** A pod without a {@code topogpu.io/allocated} annotation. */
+  public PodInfo(String namespace, String name, String uid, Map<String, String> labels,
+      Map<String, String> annotations, Optional<GpuRequest> request, Placement placement,
+      Optional<Assignment> assignment, Optional<String> nodeName, String phase, int priority,
+      Optional<Instant> startTime, String schedulerName) {
+    this(namespace, name, uid, labels, annotations, request, placement, assignment, nodeName, phase, priority,
+        startTime, schedulerName, Optional.empty());
   }
 
   /** A pod whose {@code spec.schedulerName} is not known. */
@@ -75,6 +88,28 @@ public record PodInfo(
         Optional.empty(), "");
   }
 
+  /**
+   * What the ledger counts the pod as holding on its node: the devices the kubelet really
+   * allocated ({@link #allocated}) when the agent reported them for this node, else the scheduler's
+   * choice ({@link #assignment}) for this node; empty when neither names the pod's node.
+   */
+  public Optional<Assignment> held() {
+    String node = nodeName.orElse("");
+    Optional<Assignment> actual = allocated.filter(a -> a.node().equals(node));
+    return actual.isPresent() ? actual : assignment.filter(a -> a.node().equals(node));
+  }
+
+  /**
+   * Whether the kubelet gave the pod other devices than the scheduler chose: both annotations name
+   * the pod's node and their GPUs, MIG instances or share differ.
+   */
+  public boolean allocationMismatch() {
+    String node = nodeName.orElse("");
+    Optional<Assignment> actual = allocated.filter(a -> a.node().equals(node));
+    Optional<Assignment> chosen = assignment.filter(a -> a.node().equals(node));
+    return actual.isPresent() && chosen.isPresent() && !actual.get().sameDevices(chosen.get());
+  }
+
   /** {@code namespace/name}: the ledger's holder id for this pod. */
   public String key() {
     return namespace + "/" + name;
@@ -97,23 +132,23 @@ public record PodInfo(
 
   public PodInfo withAssignment(Assignment a) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.ofNullable(a), nodeName, phase, priority, startTime, schedulerName);
+        Optional.ofNullable(a), nodeName, phase, priority, startTime, schedulerName, allocated);
   }
 
   /** This pod as not bound and holding nothing: how a pod seen only in a request is kept. */
   public PodInfo pending() {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement,
-        Optional.empty(), Optional.empty(), "Pending", priority, startTime, schedulerName);
+        Optional.empty(), Optional.empty(), "Pending", priority, startTime, schedulerName, allocated);
   }
 
   public PodInfo boundTo(String node) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        Optional.of(node), phase.isEmpty() ? "Running" : phase, priority, startTime, schedulerName);
+        Optional.of(node), phase.isEmpty() ? "Running" : phase, priority, startTime, schedulerName, allocated);
   }
 
   /** This pod with the given priority and start time. */
   public PodInfo withPriority(int newPriority, Optional<Instant> started) {
     return new PodInfo(namespace, name, uid, labels, annotations, request, placement, assignment,
-        nodeName, phase, newPriority, started, schedulerName);
+        nodeName, phase, newPriority, started, schedulerName, allocated);
   }
 }

@@ -22,6 +22,9 @@ final class MigFit implements Fit<MigInstances> {
   public Result fit(MigInstances request, LinkConstraint constraint, NodeState node) {
     List<MigSlot> all = node.migInstances(request.profile());
     if (all.size() < request.count()) {
+      if (all.size() + node.unhealthyMigInstances(request.profile()) >= request.count()) {
+        return Result.reject(Rejections.unhealthyGpus(request.count(), node.unhealthyCount(), node.gpuCount()));
+      }
       return Result.reject(Rejections.noMigProfile(request.profile(), request.count(), all.size()));
     }
     List<MigSlot> free = all.stream().filter(s -> !node.migHeld(s)).toList();

@@ -16,6 +16,16 @@ final class Rejections {
         usable + " usable");
   }
 
+  /**
+   * The node would have enough GPUs if its unhealthy ones were healthy: its own reason, so an
+   * operator sees failing hardware rather than a node too small. Not resolvable: pods leaving do
+   * not heal a GPU (the agent reports recovery, which changes the node, not the ledger).
+   */
+  static Rejection unhealthyGpus(int k, int unhealthy, int total) {
+    return new Rejection("unhealthy-gpus", fewer(k, "healthy"), false,
+        unhealthy + " of " + total + " GPUs unhealthy");
+  }
+
   static Rejection noNvlinkDomain(int k, int largest) {
     return new Rejection("no-nvlink-domain", "have no NVLink domain of " + k + " GPUs", false,
         "largest NVLink domain has " + largest);

@@ -26,7 +26,8 @@ final class ShareFit implements Fit<GpuShare> {
     NodeTopology t = node.topology().orElseThrow();
     long placeable = node.placeableMask();
     if (placeable == 0) {
-      return Result.reject(Rejections.noShareableGpu());
+      return Result.reject(node.unhealthyWholeMask() != 0
+          ? Rejections.unhealthyGpus(1, node.unhealthyCount(), node.gpuCount()) : Rejections.noShareableGpu());
     }
     if (node.advertisedGpus() == 0) {
       return Result.reject(Rejections.tooFewAdvertised(1, 0));

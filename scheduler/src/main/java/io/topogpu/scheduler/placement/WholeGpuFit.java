@@ -9,9 +9,10 @@ import io.topogpu.topology.model.NodeTopology;
 import java.util.Optional;
 
 /**
- * Whole GPUs: rejects in order of permanence (too few usable GPUs, too few advertised by the
- * kubelet, no NVLink domain / NUMA group big enough even when empty, then too few free, too few
- * advertised left unused, too few free in one domain / group), otherwise
+ * Whole GPUs: rejects in order of permanence (too few usable GPUs — {@code unhealthy-gpus} when
+ * the node would have enough were its unhealthy GPUs healthy, likewise for the domain and group
+ * checks — too few advertised by the kubelet, no NVLink domain / NUMA group big enough even when
+ * empty, then too few free, too few advertised left unused, too few free in one domain / group), otherwise
  * takes the {@link GpuSetChooser}'s best set.
  */
 final class WholeGpuFit implements Fit<WholeGpus> {
@@ -46,17 +47,21 @@ final class WholeGpuFit implements Fit<WholeGpus> {
     long placeable = node.placeableMask();
     long free = node.freeMask();
     LinkConstraint c = effective(k, constraint);
+    long ifHealthy = placeable | node.unhealthyWholeMask();
     if (Long.bitCount(placeable) < k) {
-      return Optional.of(Rejections.tooFewGpus(k, Long.bitCount(placeable)));
+      return Optional.of(Long.bitCount(ifHealthy) >= k ? unhealthy(k, node)
+          : Rejections.tooFewGpus(k, Long.bitCount(placeable)));
     }
     if (node.advertisedGpus() < k) {
       return Optional.of(Rejections.tooFewAdvertised(k, node.advertisedGpus()));
     }
     if (c == LinkConstraint.NVLINK && SetValue.largestDomainBlock(t, placeable) < k) {
-      return Optional.of(Rejections.noNvlinkDomain(k, SetValue.largestDomainBlock(t, placeable)));
+      return Optional.of(SetValue.largestDomainBlock(t, ifHealthy) >= k ? unhealthy(k, node)
+          : Rejections.noNvlinkDomain(k, SetValue.largestDomainBlock(t, placeable)));
     }
     if (c == LinkConstraint.NUMA && SetValue.largestNumaBlock(t, placeable) < k) {
-      return Optional.of(Rejections.noNumaGroup(k, SetValue.largestNumaBlock(t, placeable)));
+      return Optional.of(SetValue.largestNumaBlock(t, ifHealthy) >= k ? unhealthy(k, node)
+          : Rejections.noNumaGroup(k, SetValue.largestNumaBlock(t, placeable)));
     }
     if (Long.bitCount(free) < k) {
       return Optional.of(Rejections.insufficientGpus(k, Long.bitCount(free)));
@@ -71,6 +76,10 @@ final class WholeGpuFit implements Fit<WholeGpus> {
       return Optional.of(Rejections.insufficientNuma(k, SetValue.largestNumaBlock(t, free)));
     }
     return Optional.empty();
+  }
+
+  private static Rejection unhealthy(int k, NodeState node) {
+    return Rejections.unhealthyGpus(k, node.unhealthyCount(), node.gpuCount());
   }
 
   /** A single GPU is trivially in one domain and one group. */

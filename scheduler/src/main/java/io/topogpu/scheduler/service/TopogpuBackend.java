@@ -345,6 +345,7 @@ public final class TopogpuBackend implements ExtenderBackend {
         () -> state.nodes().stream().mapToLong(n -> Long.bitCount(n.freeMask())).sum());
     ExtenderMetrics.registerInformerLag(registry, "pods", state::informerLagSeconds);
     ExtenderMetrics.registerUnreadableAssignments(registry, state::unreadableAssignments);
+    ExtenderMetrics.registerAllocationMismatches(registry, state::allocationMismatches);
   }
 
   private static PodInfo decode(Pod pod) {

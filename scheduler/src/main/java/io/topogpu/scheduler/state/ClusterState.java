@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>How pods map to holdings (every rule idempotent, so relists, resyncs and replays are safe):
  *
  * <ul>
- *   <li>bound, managed, not terminal: holds what its {@code topogpu.io/gpus} annotation says for
- *       its node; without a usable one, what the {@link Attributor} decides;
+ *   <li>bound, managed, not terminal: holds what its {@code topogpu.io/allocated} annotation (the
+ *       devices the kubelet really allocated, written by the node agent) says for its node, else
+ *       what its {@code topogpu.io/gpus} annotation says; without a usable one, what the {@link
+ *       Attributor} decides. Pods whose two annotations disagree are counted in {@link
+ *       #allocationMismatches()};
  *   <li>pending: keeps whatever it holds, so a bind in flight (claimed, not yet seen bound through
  *       the informer) is never undone by a stale event;
  *   <li>Succeeded, Failed or deleted: holds nothing.
@@ -61,6 +64,8 @@ public final class ClusterState {
 
   /** Pods whose {@code topogpu.io/gpus} does not decode: key → the problem. */
   private final ConcurrentHashMap<String, String> unreadable = new ConcurrentHashMap<>();
+  /** Pods holding GPUs whose actual allocation differs from the scheduler's choice; under the lock. */
+  private final java.util.Set<String> mismatched = ConcurrentHashMap.newKeySet();
 
   private volatile Readiness readiness = Readiness.notReady(NOT_SYNCED);
   private volatile double informerLagSeconds;
@@ -160,6 +165,14 @@ public final class ClusterState {
     return informerLagSeconds;
   }
 
+  /**
+   * Pods that hold GPUs and whose {@code topogpu.io/allocated} (what the kubelet gave them) differs
+   * from {@code topogpu.io/gpus} (what topogpu chose); the ledger counts the former.
+   */
+  public int allocationMismatches() {
+    return mismatched.size();
+  }
+
   /** Ready once a full listing has been loaded by {@link #replaceAll}. */
   public Readiness readiness() {
     return readiness;
@@ -196,7 +209,11 @@ public final class ClusterState {
     Collection<PodInfo> listed = allPods.get();
     List<LedgerNote> notes = ledger.rebuild(nodes.get(), listed, attributor);
     pods.clear();
-    listed.forEach(p -> pods.put(p.key(), p));
+    mismatched.clear();
+    listed.forEach(p -> {
+      pods.put(p.key(), p);
+      trackMismatch(p);
+    });
     notes.forEach(n -> log.info("ledger rebuild: {}", n));
     watcher.rebuilt(listed);
     readiness = Readiness.READY;
@@ -226,6 +243,7 @@ public final class ClusterState {
   /** Applies a pod as the API server now shows it (added, updated, relisted, resynced). */
   public synchronized void putPod(PodInfo pod) {
     pods.put(pod.key(), pod);
+    trackMismatch(pod);
     if (pod.nodeName().isPresent()) {
       Long boundAt = awaitingEcho.remove(pod.key());
       if (boundAt != null) {
@@ -245,8 +263,8 @@ public final class ClusterState {
     }
     String node = pod.nodeName().orElseThrow();
     if (held.isPresent() && held.get().node().equals(node)) {
-      Optional<Assignment> annotated = annotationFor(pod);
-      if (annotated.isEmpty() || sameDevices(annotated.get(), held.get())) {
+      Optional<Assignment> annotated = pod.held();
+      if (annotated.isEmpty() || annotated.get().sameDevices(held.get())) {
         return;
       }
       ledger.release(pod.key());
@@ -260,6 +278,7 @@ public final class ClusterState {
   public synchronized void removePod(String key) {
     pods.remove(key);
     unreadable.remove(key);
+    mismatched.remove(key);
     awaitingEcho.remove(key);
     ledger.release(key);
     watcher.gone(key);
@@ -318,13 +337,13 @@ public final class ClusterState {
     if (state.isEmpty()) {
       return;
     }
-    Optional<Assignment> annotated = annotationFor(pod);
+    Optional<Assignment> annotated = pod.held();
     if (annotated.isPresent()) {
       try {
         ledger.allocate(pod.key(), annotated.get());
         return;
       } catch (AllocationConflict e) {
-        log.warn("pod {}: topogpu.io/gpus ignored: {}", pod.key(), e.getMessage());
+        log.warn("pod {}: its annotated devices ignored: {}", pod.key(), e.getMessage());
       }
     }
     Optional<Assignment> attributed = attributor.attribute(pod, ledger.node(node).orElseThrow());
@@ -335,11 +354,14 @@ public final class ClusterState {
     }
   }
 
-  private static Optional<Assignment> annotationFor(PodInfo pod) {
-    return pod.assignment().filter(a -> a.node().equals(pod.nodeName().orElse("")));
-  }
-
-  private static boolean sameDevices(Assignment a, Assignment b) {
-    return a.gpus().equals(b.gpus()) && a.mig().equals(b.mig()) && a.milli() == b.milli();
+  private void trackMismatch(PodInfo pod) {
+    if (pod.holdsGpus() && pod.allocationMismatch()) {
+      if (mismatched.add(pod.key())) {
+        log.warn("pod {}: the kubelet allocated {} but topogpu chose {}; the ledger counts the former",
+            pod.key(), pod.allocated().orElseThrow(), pod.assignment().orElseThrow());
+      }
+    } else {
+      mismatched.remove(pod.key());
+    }
   }
 }

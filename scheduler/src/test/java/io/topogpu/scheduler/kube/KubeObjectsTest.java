@@ -106,6 +106,22 @@ class KubeObjectsTest {
   }
 
   @Test
+  void theActualAllocationIsDecodedAndABadOneIsIgnoredNotFatal() {
+    Pod p = new PodBuilder(pod(List.of(), List.of(container("a", Keys.RESOURCE_GPU, "2"))))
+        .editMetadata().withAnnotations(Map.of(
+            Keys.GPUS, "{\"v\":1,\"node\":\"dgx\",\"gpus\":[{\"index\":4},{\"index\":5}]}",
+            Keys.ALLOCATED, "{\"v\":1,\"node\":\"dgx\",\"gpus\":[{\"index\":1,\"uuid\":\"GPU-b\"},{\"index\":6,\"uuid\":\"GPU-g\"}]}"))
+        .endMetadata().editSpec().withNodeName("dgx").endSpec().withNewStatus().withPhase("Running").endStatus().build();
+    PodInfo info = KubeObjects.toPodInfo(p);
+    assertThat(info.held()).contains(Assignment.whole("dgx", List.of(1, 6), List.of("GPU-b", "GPU-g")));
+    assertThat(info.allocationMismatch()).isTrue();
+    Pod bad = new PodBuilder(p).editMetadata().addToAnnotations(Keys.ALLOCATED, "{\"v\":2}").endMetadata().build();
+    PodInfo fallback = KubeObjects.toPodInfo(bad);
+    assertThat(fallback.allocated()).isEmpty();
+    assertThat(fallback.held()).contains(Assignment.whole("dgx", List.of(4, 5), List.of("", "")));
+  }
+
+  @Test
   void badAnnotationsAreRejectedNamingTheAnnotation() {
     Pod bad = new PodBuilder(pod(List.of(), List.of(container("a", Keys.RESOURCE_GPU, "2"))))
         .editMetadata().withAnnotations(Map.of(Keys.PLACEMENT_REQUIRED, "same rack")).endMetadata().build();

@@ -270,8 +270,46 @@ class PlacerTest {
     NodeState node = MakeNode.named("n").topology(t).state();
     assertThat(placer.evaluate(MakePod.named("p").gpus(3).obj(), node).assignment().orElseThrow().gpus())
         .containsExactly(0, 2, 3);
-    assertThat(placer.evaluate(MakePod.named("p").gpus(4).obj(), node).rejection().orElseThrow().code())
+    assertThat(placer.evaluate(MakePod.named("p").gpus(4).obj(), node).rejection())
+        .contains(new Rejection("unhealthy-gpus", "have fewer than 4 healthy GPUs", false, "1 of 4 GPUs unhealthy"));
+    // Five would not fit even were GPU 1 healthy: the node is too small, not failing.
+    assertThat(placer.evaluate(MakePod.named("p").gpus(5).obj(), node).rejection().orElseThrow().code())
         .isEqualTo("too-few-gpus");
+  }
+
+  /**
+   * NVLink pairs 0–1 and 2–3, SYS across; GPUs 1 and 3 unhealthy. Two healthy GPUs remain (0, 2)
+   * but share no NVLink: a required-nvlink pair is refused for the unhealthy GPUs (each pair would
+   * be whole were they healthy), never placed on 0+1 or 2+3, and an unconstrained pair gets 0 and 2.
+   */
+  @Test
+  void unhealthyGpusBreakingEveryNvlinkPairGetTheirOwnReason() {
+    NodeTopology t = MakeTopology.gpus(4).pcie(LinkKind.SYS).nvlinkPair(0, 1, 12).nvlinkPair(2, 3, 12)
+        .unhealthy(1).unhealthy(3).build();
+    NodeState node = MakeNode.named("n").topology(t).state();
+    assertThat(placer.evaluate(MakePod.named("p").gpus(2).required("nvlink").obj(), node).rejection())
+        .contains(new Rejection("unhealthy-gpus", "have fewer than 2 healthy GPUs", false, "2 of 4 GPUs unhealthy"));
+    assertThat(placer.evaluate(MakePod.named("p").gpus(2).obj(), node).assignment().orElseThrow().gpus())
+        .containsExactly(0, 2);
+  }
+
+  @Test
+  void aShareOrMigInstanceOnlyOnUnhealthyGpusIsRefusedForThem() {
+    NodeState whole = MakeNode.named("n").topology(MakeTopology.gpus(2).nvswitch(12).unhealthy(0).unhealthy(1).build())
+        .state();
+    assertThat(placer.evaluate(MakePod.named("s").milli(250).obj(), whole).rejection())
+        .contains(new Rejection("unhealthy-gpus", "have no healthy GPU", false, "2 of 2 GPUs unhealthy"));
+    MigState mig = new MigState(true, 8, List.of(new MigInstance("1g.10gb", 2, 1, 9728, "MIG-a-2", 9)));
+    NodeState migNode = MakeNode.named("m").topology(MakeTopology.gpus(2).nvswitch(12).mig(0, mig)
+        .mig(1, new MigState(true, 8, List.of(new MigInstance("1g.10gb", 2, 1, 9728, "MIG-b-2", 9))))
+        .unhealthy(1).build()).state();
+    // One 1g.10gb instance is healthy (GPU 0): one fits there, two need GPU 1's too.
+    assertThat(placer.evaluate(MakePod.named("m1").mig("1g.10gb", 1).obj(), migNode).assignment().orElseThrow()
+        .mig().get(0).uuid()).isEqualTo("MIG-a-2");
+    assertThat(placer.evaluate(MakePod.named("m2").mig("1g.10gb", 2).obj(), migNode).rejection())
+        .contains(new Rejection("unhealthy-gpus", "have fewer than 2 healthy GPUs", false, "1 of 2 GPUs unhealthy"));
+    assertThat(placer.evaluate(MakePod.named("m3").mig("1g.10gb", 3).obj(), migNode).rejection().orElseThrow().code())
+        .isEqualTo("no-mig-profile");
   }
 
   /** L40S with GPUs 0 and 4 busy: 3 free per socket, so a numa-required 4-GPU pod waits. */

@@ -142,4 +142,54 @@ class ClusterStateTest {
     assertThat(state.node("dgx")).isEmpty();
     assertThat(state.holding("default/train")).isEmpty();
   }
+
+  private static final Assignment GPUS_2_3 = Assignment.whole("dgx", List.of(2, 3), List.of("", ""));
+
+  @Test
+  @DisplayName("the kubelet's actual allocation wins over the choice, counts as a mismatch, and survives a rebuild")
+  void actualOverChosen() {
+    PodInfo chosen = MakePod.named("train").gpus(2).on("dgx").holding(GPUS_0_1).obj();
+    state.putPod(chosen);
+    assertThat(state.holding("default/train")).contains(GPUS_0_1);
+    assertThat(state.allocationMismatches()).isZero();
+
+    // The agent reports that the kubelet gave GPUs 2 and 3.
+    PodInfo reported = MakePod.named("train").gpus(2).on("dgx").holding(GPUS_0_1).allocated(GPUS_2_3).obj();
+    state.putPod(reported);
+    assertThat(state.holding("default/train")).contains(GPUS_2_3);
+    assertThat(state.node("dgx").orElseThrow().holdersByGpu()).containsOnlyKeys(2, 3);
+    assertThat(state.allocationMismatches()).isEqualTo(1);
+
+    // A restart: the ledger is rebuilt from the listing, actual where present.
+    ClusterNode dgx = MakeNode.named("dgx").shape("dgx-a100-8gpu-nv12").clusterNode();
+    state.replaceAll(() -> List.of(dgx), () -> List.of(reported));
+    assertThat(state.holding("default/train")).contains(GPUS_2_3);
+    assertThat(state.allocationMismatches()).isEqualTo(1);
+
+    state.removePod("default/train");
+    assertThat(state.allocationMismatches()).isZero();
+    assertThat(freeGpus()).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("an actual allocation equal to the choice is no mismatch; one for another node is ignored")
+  void actualEqualOrForAnotherNode() {
+    state.putPod(MakePod.named("a").gpus(2).on("dgx").holding(GPUS_0_1)
+        .allocated(Assignment.whole("dgx", List.of(0, 1), List.of("", ""))).obj());
+    state.putPod(MakePod.named("b").gpus(2).on("dgx").holding(GPUS_2_3)
+        .allocated(Assignment.whole("elsewhere", List.of(4, 5), List.of("", ""))).obj());
+    assertThat(state.holding("default/a")).contains(GPUS_0_1);
+    assertThat(state.holding("default/b")).contains(GPUS_2_3);
+    assertThat(state.allocationMismatches()).isZero();
+  }
+
+  @Test
+  @DisplayName("a finished pod whose devices differed is no longer a mismatch")
+  void terminalPodLeavesTheCount() {
+    state.putPod(MakePod.named("t").gpus(2).on("dgx").holding(GPUS_0_1).allocated(GPUS_2_3).obj());
+    assertThat(state.allocationMismatches()).isEqualTo(1);
+    state.putPod(MakePod.named("t").gpus(2).on("dgx").holding(GPUS_0_1).allocated(GPUS_2_3).phase("Succeeded").obj());
+    assertThat(state.allocationMismatches()).isZero();
+    assertThat(freeGpus()).isEqualTo(8);
+  }
 }

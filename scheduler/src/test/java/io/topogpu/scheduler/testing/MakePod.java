@@ -28,6 +28,7 @@ public final class MakePod {
   private String node;
   private String phase = "Pending";
   private Assignment assignment;
+  private Assignment allocated;
   private final Map<String, String> annotations = new LinkedHashMap<>();
   private int priority;
   private Instant startTime;
@@ -100,6 +101,12 @@ public final class MakePod {
     return this;
   }
 
+  /** Carries this decoded {@code topogpu.io/allocated} annotation (what the kubelet really gave it). */
+  public MakePod allocated(Assignment a) {
+    this.allocated = a;
+    return this;
+  }
+
   public MakePod annotation(String key, String value) {
     annotations.put(key, value);
     return this;
@@ -108,6 +115,6 @@ public final class MakePod {
   public PodInfo obj() {
     return new PodInfo(namespace, name, "uid-" + name, Map.of(), annotations, Optional.ofNullable(request),
         Placement.of(required, preferred), Optional.ofNullable(assignment), Optional.ofNullable(node), phase, priority,
-        Optional.ofNullable(startTime));
+        Optional.ofNullable(startTime), "", Optional.ofNullable(allocated));
   }
 }

@@ -54,6 +54,7 @@ final class FakeKubelet implements AutoCloseable {
   /** pod key → container → resource → IDs; what PodResources reports. */
   final Map<String, Map<String, Map<String, List<String>>>> allocated = new ConcurrentHashMap<>();
   final AtomicInteger preferredCalls = new AtomicInteger();
+  private final List<ManagedChannel> watchChannels = new CopyOnWriteArrayList<>();
   private Server registration;
   private final Server podResources;
 
@@ -108,6 +109,33 @@ final class FakeKubelet implements AutoCloseable {
     startRegistration();
   }
 
+  /**
+   * Opens a ListAndWatch stream on the plugin registered last for {@code resource}, as the kubelet
+   * keeps one; every list it sends is appended to the answer as device ID → health.
+   */
+  List<Map<String, String>> watch(String resource) {
+    RegisterRequest reg = registrations.stream().filter(r -> r.getResourceName().equals(resource))
+        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no plugin registered for " + resource));
+    ManagedChannel ch = UnixSockets.dial(dir.resolve(reg.getEndpoint()), group);
+    watchChannels.add(ch);
+    List<Map<String, String>> lists = new CopyOnWriteArrayList<>();
+    DevicePluginGrpc.newStub(ch).listAndWatch(Empty.getDefaultInstance(), new StreamObserver<>() {
+      @Override
+      public void onNext(ListAndWatchResponse r) {
+        Map<String, String> health = new java.util.LinkedHashMap<>();
+        r.getDevicesList().forEach(d -> health.put(d.getID(), d.getHealth()));
+        lists.add(health);
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    });
+    return lists;
+  }
+
   /** Admits one container asking for {@code size} devices of {@code resource}, for pod {@code podKey}. */
   Admission admit(String podKey, String container, String resource, int size) {
     RegisterRequest reg = registrations.stream().filter(r -> r.getResourceName().equals(resource))
@@ -151,6 +179,7 @@ final class FakeKubelet implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    watchChannels.forEach(ManagedChannel::shutdownNow);
     registration.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     podResources.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
