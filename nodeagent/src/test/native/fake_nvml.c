@@ -40,6 +40,7 @@
  * points an old driver lacks so that the binding's missing-symbol handling is exercised.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,22 +305,36 @@ static void readMachine(void) {
 
 /* ---- init / system ------------------------------------------------------------------------- */
 
+/* NVML is thread-safe: the agent's probe and its XID watcher open sessions from two threads at once,
+   and two first inits must not read the machine file into the same struct together. */
+static pthread_mutex_t initLock = PTHREAD_MUTEX_INITIALIZER;
+
 nvmlReturn_t nvmlInit_v2(void) {
+  pthread_mutex_lock(&initLock);
   if (M.refs == 0) readMachine();
   int g;
   unsigned long long x;
   readHealth(-1, &g, &x);
-  if (M.initError) return M.initError;
+  if (M.initError) {
+    pthread_mutex_unlock(&initLock);
+    return M.initError;
+  }
   M.refs++;
+  pthread_mutex_unlock(&initLock);
   return OK;
 }
 
 nvmlReturn_t nvmlInitWithFlags(unsigned flags) { (void)flags; return nvmlInit_v2(); }
 
 nvmlReturn_t nvmlShutdown(void) {
-  if (M.refs == 0) return UNINITIALIZED;
-  M.refs--;
-  return OK;
+  pthread_mutex_lock(&initLock);
+  nvmlReturn_t r = UNINITIALIZED;
+  if (M.refs > 0) {
+    M.refs--;
+    r = OK;
+  }
+  pthread_mutex_unlock(&initLock);
+  return r;
 }
 
 const char *nvmlErrorString(nvmlReturn_t r) {

@@ -289,6 +289,13 @@ public final class KubeCluster implements AutoCloseable {
     admin().pods().inNamespace("default").withGracePeriod(0).delete();
     Wait.until(Duration.ofSeconds(30), "pods gone", () -> admin().pods().inNamespace("default").list().getItems()
         .isEmpty());
+    // Pods and nodes reach the extender through two watches: a node deleted and made again at once
+    // could be seen before its old pods' deletions, and rightly count them. Wait for the ledger first.
+    if (extender != null && extender.alive()) {
+      Wait.until(Duration.ofSeconds(30), "the extender's ledger empty", () -> extenderMetrics().lines()
+          .filter(l -> l.startsWith("topogpu_node_gpus{") && l.contains("state=\"allocated\""))
+          .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0));
+    }
     admin().nodes().withGracePeriod(0).delete();
     Wait.until(Duration.ofSeconds(30), "nodes gone", () -> admin().nodes().list().getItems().isEmpty());
   }

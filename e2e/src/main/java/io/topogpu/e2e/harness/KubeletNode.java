@@ -143,6 +143,8 @@ public final class KubeletNode implements AutoCloseable {
     containerd.close();
     // runc leaves container processes behind when containerd goes first: the sandboxes sleep
     kill("/bin/sleep 2147483647");
+    // the kubelet bind-mounts its root dir onto itself (shared propagation); leave no mount behind
+    unmount(root.resolve("root"));
     release(lock, lockFile);
   }
 
@@ -156,6 +158,16 @@ public final class KubeletNode implements AutoCloseable {
       }
     } catch (IOException e) {
       // the lock goes with the process anyway
+    }
+  }
+
+  private static void unmount(Path dir) {
+    try {
+      new ProcessBuilder("umount", "-R", "-l", dir.toString()).redirectErrorStream(true).start().waitFor();
+    } catch (IOException e) {
+      // not mounted
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
