@@ -65,7 +65,8 @@ final class KubeBench implements AutoCloseable {
     }
   }
 
-  RunResult run(Target target, int run, int pods, PodMix mix, Duration timeout) {
+  /** One run; {@code schedulerQps} is kube-scheduler's client rate (0: its default, 50 with burst 100). */
+  RunResult run(Target target, int run, int pods, PodMix mix, Duration timeout, int schedulerQps) {
     String tag = String.format("[%d nodes, %s, run %d]", nodes, target.label(), run);
     wipePods();
     cluster.admin().leases().inNamespace(LEASE_NAMESPACE).withName(LEASE_NAME).delete();
@@ -96,9 +97,9 @@ final class KubeBench implements AutoCloseable {
         long t1 = System.nanoTime();
         extender = cluster.startExtender();
         progress.printf("%s extender ready in %.1f s%n", tag, seconds(t1));
-        scheduler = cluster.startKubeScheduler(bin);
+        scheduler = cluster.startKubeScheduler(bin, cluster.extenderUrlPrefix(), schedulerQps);
       } else {
-        scheduler = cluster.startKubeScheduler(bin, null);
+        scheduler = cluster.startKubeScheduler(bin, null, schedulerQps);
       }
       awaitBinds(tag, boundAt, pods, timeout, scheduler);
       BindRate rate = BindRate.of(List.copyOf(boundAt.values()));

@@ -39,6 +39,11 @@ public final class KubeBenchCommand implements Callable<Integer> {
   @Option(names = "--targets", split = ",", defaultValue = "alone,extender", description = "alone, extender (default: ${DEFAULT-VALUE}).")
   List<String> targets;
 
+  @Option(names = "--scheduler-qps", defaultValue = "0", description = "kube-scheduler's API client rate "
+      + "(clientConnection.qps and burst); 0 keeps kube-scheduler's default, 50 with burst 100, which caps the Bindings "
+      + "kube-scheduler alone posts (default: ${DEFAULT-VALUE}).")
+  int schedulerQps;
+
   @Option(names = "--timeout-seconds", defaultValue = "600", description = "Longest a run waits for its binds (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
@@ -54,6 +59,9 @@ public final class KubeBenchCommand implements Callable<Integer> {
     }
     if (pods < 2) {
       throw new IllegalArgumentException("--pods must be at least 2 (a rate needs two binds), got " + pods);
+    }
+    if (schedulerQps < 0) {
+      throw new IllegalArgumentException("--scheduler-qps must be >= 0, got " + schedulerQps);
     }
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
@@ -75,7 +83,7 @@ public final class KubeBenchCommand implements Callable<Integer> {
             java.util.Collections.reverse(thisRun);
           }
           for (Target t : thisRun) {
-            results.add(bench.run(t, run, pods, podMix, Duration.ofSeconds(timeoutSeconds)));
+            results.add(bench.run(t, run, pods, podMix, Duration.ofSeconds(timeoutSeconds), schedulerQps));
           }
         }
       }
@@ -94,7 +102,7 @@ public final class KubeBenchCommand implements Callable<Integer> {
   private List<String> commandLine() {
     return List.of("bin/topogpu kubebench", "--nodes", nodes.stream().map(String::valueOf)
         .reduce((a, b) -> a + "," + b).orElse(""), "--pods", Integer.toString(pods), "--mix", mix, "--runs",
-        Integer.toString(runs));
+        Integer.toString(runs), "--scheduler-qps", Integer.toString(schedulerQps));
   }
 
   static <E extends Enum<E>> E enumOf(Class<E> type, String option, String value) {
