@@ -93,6 +93,7 @@ final class KubeBench implements AutoCloseable {
       parallel(pods, i -> cluster.create(BenchPods.pod(i, mix)), "pods", progress);
       progress.printf("%s %d pending pods created in %.1f s%n", tag, pods, seconds(t0));
       PromText apiBefore = PromText.parse(cluster.admin().raw("/metrics"));
+      var cpuBefore = CpuTimes.now();
       if (target == Target.EXTENDER) {
         long t1 = System.nanoTime();
         extender = cluster.startExtender();
@@ -103,6 +104,7 @@ final class KubeBench implements AutoCloseable {
       }
       awaitBinds(tag, boundAt, pods, timeout, scheduler);
       BindRate rate = BindRate.of(List.copyOf(boundAt.values()));
+      var cpuAfter = CpuTimes.now();
       PromText apiAfter = PromText.parse(cluster.admin().raw("/metrics"));
       Map<String, Double> extenderMs = new TreeMap<>();
       Map<String, Double> extenderCalls = new TreeMap<>();
@@ -110,9 +112,11 @@ final class KubeBench implements AutoCloseable {
         ExtenderLatency.read(PromText.parse(cluster.extenderMetrics()), extenderMs, extenderCalls);
       }
       RunResult result = new RunResult(target, nodes, run, pods, rate, ApiRequests.callsBetween(apiBefore, apiAfter),
-          ApiRequests.meanMsBetween(apiBefore, apiAfter), extenderMs, extenderCalls);
-      progress.printf("%s %d/%d bound, %.1f pods/s over %.2f s%s%n", tag, rate.binds(), pods,
-          rate.podsPerSecond(), rate.seconds(), extenderMs.isEmpty() ? "" : "; extender mean ms " + extenderMs);
+          ApiRequests.meanMsBetween(apiBefore, apiAfter), extenderMs, extenderCalls,
+          CpuTimes.msPerPod(cpuBefore, cpuAfter, rate.binds()));
+      progress.printf("%s %d/%d bound, %.1f pods/s over %.2f s%s; CPU ms per pod %s%n", tag, rate.binds(), pods,
+          rate.podsPerSecond(), rate.seconds(), extenderMs.isEmpty() ? "" : "; extender mean ms " + extenderMs,
+          result.cpuMsPerPod());
       return result;
     } finally {
       watch.close();

@@ -74,6 +74,9 @@ public final class KubeBenchCommand implements Callable<Integer> {
       }
     }
     var bin = KubeBinaries.locate().orElseThrow(() -> new IllegalArgumentException(KubeBinaries.whyUnavailable()));
+    Path file = out != null ? out.toAbsolutePath()
+        : io.topogpu.e2e.harness.Repo.path("e2e/target/kubebench/kubebench-" + podMix.name().toLowerCase() + ".md");
+    Files.createDirectories(file.getParent());
     List<RunResult> results = new ArrayList<>();
     for (int n : nodes) {
       try (KubeBench bench = KubeBench.start(bin, n, System.out)) {
@@ -84,6 +87,9 @@ public final class KubeBenchCommand implements Callable<Integer> {
           }
           for (Target t : thisRun) {
             results.add(bench.run(t, run, pods, podMix, Duration.ofSeconds(timeoutSeconds), schedulerQps));
+            // After every run, so that a run that fails later loses nothing measured.
+            Files.writeString(file, ResultTable.markdown(results, podMix, String.join(" ", commandLine())),
+                StandardCharsets.UTF_8);
           }
         }
       }
@@ -91,9 +97,6 @@ public final class KubeBenchCommand implements Callable<Integer> {
     String table = ResultTable.markdown(results, podMix, String.join(" ", commandLine()));
     System.out.println();
     System.out.println(table);
-    Path file = out != null ? out.toAbsolutePath()
-        : io.topogpu.e2e.harness.Repo.path("e2e/target/kubebench/kubebench-" + podMix.name().toLowerCase() + ".md");
-    Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, table, StandardCharsets.UTF_8);
     System.out.println("written to " + file);
     return 0;

@@ -36,10 +36,11 @@ final class ResultTable {
     });
     b.append("\nPer run: extender mean ms per call (calls), API server requests on pods per bound pod "
         + "(API server mean ms per request):\n\n");
-    b.append("| nodes | target | run | filter | prioritize | bind | API requests per bind |\n|---|---|---|---|---|---|---|\n");
+    b.append("| nodes | target | run | filter | prioritize | bind | API requests per bind | CPU ms per pod |\n"
+        + "|---|---|---|---|---|---|---|---|\n");
     for (RunResult r : results) {
-      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %s | %s | %s | %s |%n", r.nodes(), r.target().label(),
-          r.run(), verb(r, "filter"), verb(r, "prioritize"), verb(r, "bind"), api(r)));
+      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %s | %s | %s | %s | %s |%n", r.nodes(),
+          r.target().label(), r.run(), verb(r, "filter"), verb(r, "prioritize"), verb(r, "bind"), api(r), cpu(r)));
     }
     return b.toString();
   }
@@ -60,6 +61,11 @@ final class ResultTable {
           r.apiServerMs().getOrDefault(key, Double.NaN)));
     }
     return String.join("; ", parts);
+  }
+
+  private static String cpu(RunResult r) {
+    return r.cpuMsPerPod().entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).collect(Collectors.joining("; "));
   }
 
   private static double median(List<RunResult> runs) {

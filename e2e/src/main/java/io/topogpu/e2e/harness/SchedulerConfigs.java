@@ -57,6 +57,9 @@ public final class SchedulerConfigs {
           + ", expected " + V1);
     }
     config.put("apiVersion", V1BETA1);
+    // Off the fixed default port 10251, which a second kube-scheduler on the machine would hold.
+    config.put("healthzBindAddress", "127.0.0.1:" + Ports.free());
+    config.put("metricsBindAddress", "127.0.0.1:" + Ports.free());
     ObjectNode client = config.putObject("clientConnection").put("kubeconfig", kubeconfig.toString());
     if (qps > 0) {
       client.put("qps", qps).put("burst", qps);
