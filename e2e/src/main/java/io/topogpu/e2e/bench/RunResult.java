@@ -10,8 +10,8 @@ import java.util.Map;
  * @param extenderMs the extender's mean time per verb call (filter, prioritize, bind), in
  *     milliseconds; empty for {@link Target#ALONE}
  * @param extenderCalls the extender's verb calls by verb
- * @param cpuMsPerPod CPU milliseconds per bound pod from kube-scheduler's start to the last bind, by
- *     program (the extender's JVM includes its start-up and informer sync)
+ * @param cpuMsPerPod CPU milliseconds per bound pod from kube-scheduler's start (the extender already
+ *     ready) to the last bind, by program
  */
 public record RunResult(Target target, int nodes, int run, int pods, BindRate rate, Map<String, Double> apiCalls,
     Map<String, Double> apiServerMs, Map<String, Double> extenderMs, Map<String, Double> extenderCalls,
