@@ -171,9 +171,14 @@ public final class KubeCluster implements AutoCloseable {
    * extender when that is null.
    */
   public ManagedProcess startKubeScheduler(KubeBinaries bin, String extenderUrlPrefix) {
+    return startKubeScheduler(bin, extenderUrlPrefix, 0);
+  }
+
+  /** As {@link #startKubeScheduler(KubeBinaries, String)}, its API client allowed {@code qps} (0: the default). */
+  public ManagedProcess startKubeScheduler(KubeBinaries bin, String extenderUrlPrefix, int qps) {
     Path kubeconfig = kubeconfigOf(SCHEDULER_ACCOUNT);
     String config = SchedulerConfigs.v1beta1(Repo.path("config/kube-scheduler-config.yaml"), extenderUrlPrefix,
-        kubeconfig);
+        kubeconfig, qps);
     Path file = dir.resolve(extenderUrlPrefix == null ? "kube-scheduler-alone.yaml" : "kube-scheduler.yaml");
     try {
       Files.writeString(file, config, StandardCharsets.UTF_8);

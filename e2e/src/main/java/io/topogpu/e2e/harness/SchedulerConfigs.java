@@ -35,6 +35,17 @@ public final class SchedulerConfigs {
    * kubeconfig}.
    */
   public static String v1beta1(Path shipped, String extenderUrlPrefix, Path kubeconfig) {
+    return v1beta1(shipped, extenderUrlPrefix, kubeconfig, 0);
+  }
+
+  /**
+   * As {@link #v1beta1(Path, String, Path)}, with kube-scheduler's API client allowed {@code qps}
+   * requests per second and as many in a burst; 0 keeps kube-scheduler's default (50, burst 100).
+   */
+  public static String v1beta1(Path shipped, String extenderUrlPrefix, Path kubeconfig, int qps) {
+    if (qps < 0) {
+      throw new IllegalArgumentException("kube-scheduler client qps must be >= 0, got " + qps);
+    }
     ObjectNode config;
     try {
       config = (ObjectNode) YAML.readTree(shipped.toFile());
@@ -46,11 +57,14 @@ public final class SchedulerConfigs {
           + ", expected " + V1);
     }
     config.put("apiVersion", V1BETA1);
-    config.putObject("clientConnection").put("kubeconfig", kubeconfig.toString());
     // 1.20 serves insecure healthz and metrics on 0.0.0.0:10251 unless told otherwise (its --port flag
     // is ignored with --config): off, so that several schedulers can run on one machine.
     config.put("healthzBindAddress", "");
     config.put("metricsBindAddress", "");
+    ObjectNode client = config.putObject("clientConnection").put("kubeconfig", kubeconfig.toString());
+    if (qps > 0) {
+      client.put("qps", qps).put("burst", qps);
+    }
     for (JsonNode profile : config.path("profiles")) {
       for (String phase : new String[] {"enabled", "disabled"}) {
         for (JsonNode plugin : profile.path("plugins").path("score").path(phase)) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds through the API server, in three calls ({@link #prepare} makes the first two, {@link
- * #commit} the third):
+ * #commit} the third; each a round trip, one after the other):
  *
  * <ol>
  *   <li>GET the pod: it must exist with the expected UID; if it is already bound to the node (with
@@ -133,10 +133,12 @@ public final class KubeBinder implements Binder {
         annotationPatch(
             live.getMetadata().getResourceVersion(), live.getMetadata().getAnnotations(), a);
     try {
+      // On the pod just read, not withName(..): fabric8 fetches the item a named patch applies to,
+      // which would be one more GET per bind; the patch's own test of resourceVersion is the guard.
       client
           .pods()
           .inNamespace(target.namespace())
-          .withName(target.name())
+          .resource(live)
           .patch(PatchContext.of(PatchType.JSON), ops);
     } catch (KubernetesClientException e) {
       throw new BindException(
