@@ -60,7 +60,8 @@ public final class KubeletNode implements AutoCloseable {
     }
     try {
       Path root = Files.createDirectories(control.dir().resolve("kubelet"));
-      // Unix socket paths are limited to 108 bytes: keep them short, outside the build folder.
+      // Unix socket paths are limited to 108 bytes: keep them (and the kubelet's root dir, which
+      // holds the PodResources socket) short, outside the build folder.
       Path run = Files.createTempDirectory("tgk");
       Path cni = Files.createDirectories(root.resolve("cni"));
       Path config = root.resolve("containerd.toml");
@@ -81,7 +82,7 @@ public final class KubeletNode implements AutoCloseable {
       List<String> cmd = List.of(bin.kubelet().toString(), "--config=" + kubeletConfig,
           "--kubeconfig=" + control.kubeconfig("kubelet", control.kubeletToken()),
           "--container-runtime=remote", "--container-runtime-endpoint=unix://" + sock,
-          "--hostname-override=" + NAME, "--node-ip=127.0.0.1", "--root-dir=" + root.resolve("root"),
+          "--hostname-override=" + NAME, "--node-ip=127.0.0.1", "--root-dir=" + run.resolve("root"),
           "--cert-dir=" + root.resolve("pki"), "--v=2");
       Path log = control.dir().resolve("logs/kubelet.log");
       KubeletNode node = new KubeletNode(root, run, containerd, cmd, log);
@@ -118,7 +119,7 @@ public final class KubeletNode implements AutoCloseable {
 
   /** The kubelet's PodResources socket. */
   public Path podResourcesSocket() {
-    return root.resolve("root/pod-resources/kubelet.sock");
+    return run.resolve("root/pod-resources/kubelet.sock");
   }
 
   /** What a container printed (its stdout), from the kubelet's log folder. */
@@ -144,7 +145,8 @@ public final class KubeletNode implements AutoCloseable {
     // runc leaves container processes behind when containerd goes first: the sandboxes sleep
     kill("/bin/sleep 2147483647");
     // the kubelet bind-mounts its root dir onto itself (shared propagation); leave no mount behind
-    unmount(root.resolve("root"));
+    unmount(run.resolve("root"));
+    deleteTree(run);
     release(lock, lockFile);
   }
 
@@ -158,6 +160,14 @@ public final class KubeletNode implements AutoCloseable {
       }
     } catch (IOException e) {
       // the lock goes with the process anyway
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort: a temp folder left behind
     }
   }
 
