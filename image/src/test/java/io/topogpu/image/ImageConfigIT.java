@@ -82,7 +82,17 @@ class ImageConfigIT {
           out.put(file + " " + c.path("name").asText(), c);
         }
       }
-      assertThat(workload.at("/spec/template/spec/securityContext/runAsUser").asInt()).isEqualTo(65532);
+      // The image runs as 65532; the agent's DaemonSet alone runs as root, without any capability,
+      // because the kubelet's device-plugin folder and its kubelet.sock belong to root (0755).
+      int expectedUser = file.contains("nodeagent") ? 0 : 65532;
+      assertThat(workload.at("/spec/template/spec/securityContext/runAsUser").asInt()).as(file)
+          .isEqualTo(expectedUser);
+      if (expectedUser == 0) {
+        for (JsonNode c : workload.at("/spec/template/spec/containers")) {
+          assertThat(c.at("/securityContext/capabilities/drop").toString()).as(file).contains("ALL");
+          assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).as(file).isFalse();
+        }
+      }
     }
     return out;
   }
