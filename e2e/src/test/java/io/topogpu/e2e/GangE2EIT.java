@@ -106,7 +106,7 @@ class GangE2EIT {
   void incompleteGangWaits() {
     cluster.create(Pods.named("p-0").gpus(8).gang("late", 3).build());
     cluster.create(Pods.named("p-1").gpus(8).gang("late", 3).build());
-    sleepSeconds(8);
+    Wait.sleep(8_000);
     assertThat(boundNames()).isEmpty();
 
     cluster.create(Pods.named("p-2").gpus(8).gang("late", 3).build());
@@ -142,7 +142,7 @@ class GangE2EIT {
       cluster.create(Pods.named("y-" + i).gpus(8).gang("y", 3).build());
     }
     Wait.until(BIND, "one gang bound whole", () -> boundNames().size() == 3);
-    sleepSeconds(5);
+    Wait.sleep(5_000);
     Set<String> bound = boundNames();
     assertThat(bound).hasSize(3);
     String winner = bound.iterator().next().substring(0, 1);
@@ -167,11 +167,4 @@ class GangE2EIT {
     return cluster.admin().nodes().withName(node).get().getMetadata().getLabels().get(Keys.LABEL_LEGACY_LEAF);
   }
 
-  private static void sleepSeconds(int s) {
-    try {
-      Thread.sleep(s * 1000L);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

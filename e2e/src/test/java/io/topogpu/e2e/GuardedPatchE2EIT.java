@@ -86,7 +86,7 @@ class GuardedPatchE2EIT {
     Wait.until(Duration.ofSeconds(60), "the raced write sent", () -> interceptedPatches.get() >= 1);
     // kube-scheduler 1.20 parks a pod that changed while it was being bound in its unschedulable
     // queue, and retries it on the next cluster event or after 60 s: a node update is such an event.
-    sleepMillis(2000);
+    Wait.sleep(2000);
     cluster.admin().nodes().withName("dgx").edit(n -> new NodeBuilder(n).editMetadata()
         .addToLabels("touched", "yes").endMetadata().build());
 
@@ -102,11 +102,4 @@ class GuardedPatchE2EIT {
         .isEqualTo(0xFFL & ~((1L << recorded.gpus().get(0)) | (1L << recorded.gpus().get(1))));
   }
 
-  private static void sleepMillis(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

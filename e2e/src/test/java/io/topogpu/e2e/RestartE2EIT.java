@@ -83,7 +83,7 @@ class RestartE2EIT {
     for (int i = 0; i < stream.size(); i++) {
       cluster.create(stream.get(i));
       if (random.nextInt(4) == 0) {
-        sleepMillis(random.nextInt(1500));
+        Wait.sleep(random.nextInt(1500));
         cluster.killExtender();
         kills.add(i);
         assertNoGpuTwice("after kill " + kills.size());
@@ -133,11 +133,4 @@ class RestartE2EIT {
         .collect(Collectors.toList());
   }
 
-  private static void sleepMillis(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

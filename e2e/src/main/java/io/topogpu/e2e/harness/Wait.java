@@ -29,7 +29,8 @@ public final class Wait {
     throw failure;
   }
 
-  static void sleep(long millis) {
+  /** Sleeps {@code millis}; an interrupt ends the test with an exception. */
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

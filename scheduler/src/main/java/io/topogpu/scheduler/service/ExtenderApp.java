@@ -20,6 +20,7 @@ import io.topogpu.scheduler.state.InformerSource;
 import io.topogpu.scheduler.state.StateSource;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,12 @@ public final class ExtenderApp implements AutoCloseable {
   private final Gangs gangs;
   private final StateSource source;
   private final ClusterState state;
+  /** Runs the evictions preemption decides on; stopped last. */
+  private final ExecutorService evictions;
 
-  private ExtenderApp(ExtenderServer server, Gangs gangs, StateSource source, ClusterState state) {
+  private ExtenderApp(ExtenderServer server, Gangs gangs, StateSource source, ClusterState state,
+      ExecutorService evictions) {
+    this.evictions = evictions;
     this.server = server;
     this.gangs = gangs;
     this.source = source;
@@ -57,6 +62,11 @@ public final class ExtenderApp implements AutoCloseable {
     Binder binder = new AdmissionGate(source.binder(), state::pod,
         name -> state.node(name).map(NodeState::node), AdmissionGate.DEFAULT_MAX_WAIT);
     Gangs gangs = Gangs.start(client, state, placer, binder, gangConfig, metrics);
+    ExecutorService evictions = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "topogpu-evictions");
+      t.setDaemon(true);
+      return t;
+    });
     PodEvictor evictor = client.<PodEvictor>map(KubePodEvictor::new).orElse((namespace, name, uid, why) -> {
       log.warn("snapshot mode: evicting {}/{} from the cached state: {}", namespace, name, why);
       state.removePod(namespace + "/" + name);
@@ -65,17 +75,13 @@ public final class ExtenderApp implements AutoCloseable {
     Preemptions preemptions = new Preemptions(state, placer, Preemptions.gangOf(gangs.service().identities()),
         new GangEvictions(Preemptions.DEFAULT_OWED_FOR), evictor, gangs.events(),
         new PreemptionMetrics(metrics.registry()), Clock.systemUTC(),
-        Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "topogpu-evictions");
-          t.setDaemon(true);
-          return t;
-        }));
+        evictions);
     state.watch(preemptions);
     TopogpuBackend backend = new TopogpuBackend(state, placer, binder, gangs.service().hook(),
         source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions, guard);
     ExtenderServer server = ExtenderServer.start(backend, options, metrics);
     source.start(state);
-    return new ExtenderApp(server, gangs, source, state);
+    return new ExtenderApp(server, gangs, source, state, evictions);
   }
 
   /** An extender fed by informers on {@code client}, binding through it. */
@@ -100,5 +106,6 @@ public final class ExtenderApp implements AutoCloseable {
     server.close();
     gangs.close();
     source.close();
+    evictions.shutdown();
   }
 }

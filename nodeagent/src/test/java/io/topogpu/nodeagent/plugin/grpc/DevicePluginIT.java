@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,7 @@ class DevicePluginIT {
         GrantSettings.ENV_ONLY);
     plugin = new DevicePluginServer(dir, core, feed, Duration.ofMillis(100));
     plugin.start();
-    await(() -> kubelet.registrations().size() >= 2, "both resources registered");
+    Await.until(() -> kubelet.registrations().size() >= 2, "both resources registered");
   }
 
   @AfterEach
@@ -113,7 +112,7 @@ class DevicePluginIT {
   void aKubeletRestartDeletesTheSocketsAndThePluginRegistersAgain() throws Exception {
     int before = kubelet.registrations().size();
     kubelet.restart();
-    await(() -> kubelet.registrations().size() >= before + 2, "re-registration after the restart");
+    Await.until(() -> kubelet.registrations().size() >= before + 2, "re-registration after the restart");
     pods.add(pod("a", 1, 4));
     assertThat(kubelet.admit("default/a", "main", Keys.RESOURCE_GPU, 1).ids()).containsExactly(uuid(4));
   }
@@ -138,20 +137,5 @@ class DevicePluginIT {
     // A100-SXM4-40GB: 40960 MiB x 300 / 1000 = 12288 MiB.
     assertThat(a.envs()).containsEntry("NVIDIA_VISIBLE_DEVICES", uuid(5)).containsEntry("TOPOGPU_GPU_MILLI", "300")
         .containsEntry("TOPOGPU_GPU_MEMORY_LIMIT_MIB", "12288").containsEntry("CUDA_MPS_ACTIVE_THREAD_PERCENTAGE", "30");
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

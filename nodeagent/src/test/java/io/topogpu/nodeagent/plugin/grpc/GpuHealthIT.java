@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,7 +91,7 @@ class GpuHealthIT {
         AllocationListener.NONE, GrantSettings.ENV_ONLY);
     plugin = new DevicePluginServer(dir, core, feed, Duration.ofMillis(100));
     plugin.start();
-    await(() -> kubelet.registrations().size() >= 2, "both resources registered");
+    Await.until(() -> kubelet.registrations().size() >= 2, "both resources registered");
   }
 
   @AfterEach
@@ -135,56 +134,41 @@ class GpuHealthIT {
   void aCriticalXidIsSentUnhealthyAndAnnotatedThenHealthyAgainAfterTheQuietPeriod() throws Exception {
     List<Map<String, String>> gpus = kubelet.watch(Keys.RESOURCE_GPU);
     List<Map<String, String>> units = kubelet.watch(Keys.RESOURCE_GPU_MILLI);
-    await(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
+    Await.until(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
     append("xid 3 13"); // an application fault: nothing happens
     append("xid 3 79");
-    await(() -> unhealthy(gpus).equals(List.of(uuid(3))), "GPU 3 sent Unhealthy");
+    Await.until(() -> unhealthy(gpus).equals(List.of(uuid(3))), "GPU 3 sent Unhealthy");
     // The feed is told before the annotation is written: the annotation follows within the cycle.
-    await(() -> annotated(3).equals("xid-79"), "GPU 3 annotated xid-79");
+    Await.until(() -> annotated(3).equals("xid-79"), "GPU 3 annotated xid-79");
     assertThat(annotated(2)).isEqualTo("ok");
-    await(() -> unhealthy(units).size() == DeviceIds.UNITS_PER_GPU
+    Await.until(() -> unhealthy(units).size() == DeviceIds.UNITS_PER_GPU
         && unhealthy(units).stream().allMatch(id -> id.startsWith(uuid(3) + "::")), "GPU 3's units sent Unhealthy");
     // No new XID for the recovery time (1 s): the next probe reads the GPU and it is healthy again.
-    await(() -> unhealthy(gpus).isEmpty() && annotated(3).equals("ok"), "GPU 3 sent Healthy again");
-    await(() -> unhealthy(units).isEmpty(), "GPU 3's units sent Healthy again");
+    Await.until(() -> unhealthy(gpus).isEmpty() && annotated(3).equals("ok"), "GPU 3 sent Healthy again");
+    Await.until(() -> unhealthy(units).isEmpty(), "GPU 3's units sent Healthy again");
   }
 
   @Test
   void aLostGpuIsSentUnhealthyUnderItsUuidUntilItAnswersAgain() throws Exception {
     List<Map<String, String>> gpus = kubelet.watch(Keys.RESOURCE_GPU);
-    await(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
+    Await.until(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
     Files.writeString(healthFile, "lost 5\n");
-    await(() -> unhealthy(gpus).equals(List.of(uuid(5))), "GPU 5 sent Unhealthy");
+    Await.until(() -> unhealthy(gpus).equals(List.of(uuid(5))), "GPU 5 sent Unhealthy");
     assertThat(gpus.get(gpus.size() - 1)).hasSize(8);
-    await(() -> annotated(5).equals("gpu-lost"), "GPU 5 annotated gpu-lost");
+    Await.until(() -> annotated(5).equals("gpu-lost"), "GPU 5 annotated gpu-lost");
     assertThat(TopologyCodec.decode(node.annotations().get(Keys.TOPOLOGY)).gpu(5).uuid()).isEqualTo(uuid(5));
     Files.writeString(healthFile, "");
-    await(() -> unhealthy(gpus).isEmpty() && annotated(5).equals("ok"), "GPU 5 sent Healthy again");
+    Await.until(() -> unhealthy(gpus).isEmpty() && annotated(5).equals("ok"), "GPU 5 sent Healthy again");
   }
 
   @Test
   void nvlinksGoingDownMarkTheGpuUntilTheyAreUpAgain() throws Exception {
     List<Map<String, String>> gpus = kubelet.watch(Keys.RESOURCE_GPU);
-    await(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
+    Await.until(() -> unhealthy(gpus).isEmpty() && gpus.get(0).size() == 8, "eight healthy GPUs listed");
     Files.writeString(healthFile, "nvlink-down 6\n");
-    await(() -> unhealthy(gpus).equals(List.of(uuid(6))), "GPU 6 sent Unhealthy");
-    await(() -> annotated(6).equals("nvlink-down"), "GPU 6 annotated nvlink-down");
+    Await.until(() -> unhealthy(gpus).equals(List.of(uuid(6))), "GPU 6 sent Unhealthy");
+    Await.until(() -> annotated(6).equals("nvlink-down"), "GPU 6 annotated nvlink-down");
     Files.writeString(healthFile, "");
-    await(() -> unhealthy(gpus).isEmpty() && annotated(6).equals("ok"), "GPU 6 sent Healthy again");
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> unhealthy(gpus).isEmpty() && annotated(6).equals("ok"), "GPU 6 sent Healthy again");
   }
 }
