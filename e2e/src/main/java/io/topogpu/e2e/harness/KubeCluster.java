@@ -236,7 +236,28 @@ public final class KubeCluster implements AutoCloseable {
         .withLastHeartbeatTime(java.time.Instant.now().toString())
         .withLastTransitionTime(java.time.Instant.now().toString()).endCondition()
         .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress().build());
-    return admin().nodes().resource(created).updateStatus();
+    Node updated = admin().nodes().resource(created).updateStatus();
+    awaitExtenderSees(name);
+    return updated;
+  }
+
+  /**
+   * Best effort, at most 10 s: until the running extender lists {@code node} in its metrics. A pod
+   * filtered before the extender's watch delivers a new node is answered "node not in topogpu's
+   * cache", and kube-scheduler 1.20 then parks it for up to 60 s; in a cluster node heartbeats end
+   * that wait, here nothing would.
+   */
+  private void awaitExtenderSees(String node) {
+    if (extender == null || !extender.alive()) {
+      return;
+    }
+    String row = "topogpu_node_gpus{node=\"" + node + "\"";
+    try {
+      Wait.until(Duration.ofSeconds(10), "the extender to see node " + node,
+          () -> extenderMetrics().lines().anyMatch(l -> l.startsWith(row)));
+    } catch (AssertionError e) {
+      // a node the extender does not list in this metric: tests then see what kube-scheduler does
+    }
   }
 
   /**
