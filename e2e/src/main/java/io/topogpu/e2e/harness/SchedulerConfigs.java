@@ -58,9 +58,11 @@ public final class SchedulerConfigs {
     }
     config.put("apiVersion", V1BETA1);
     // 1.20 serves insecure healthz and metrics on 0.0.0.0:10251 unless told otherwise (its --port flag
-    // is ignored with --config): off, so that several schedulers can run on one machine.
-    config.put("healthzBindAddress", "");
-    config.put("metricsBindAddress", "");
+    // is ignored with --config, and an empty address is defaulted back to 0.0.0.0:10251): a free
+    // loopback port, so that several schedulers can run on one machine.
+    String insecure = "127.0.0.1:" + Ports.free();
+    config.put("healthzBindAddress", insecure);
+    config.put("metricsBindAddress", insecure);
     ObjectNode client = config.putObject("clientConnection").put("kubeconfig", kubeconfig.toString());
     if (qps > 0) {
       client.put("qps", qps).put("burst", qps);

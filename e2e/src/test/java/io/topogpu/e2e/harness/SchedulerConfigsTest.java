@@ -27,8 +27,8 @@ class SchedulerConfigsTest {
 
     assertThat(generated.path("apiVersion").asText()).isEqualTo("kubescheduler.config.k8s.io/v1beta1");
     assertThat(generated.path("clientConnection").path("kubeconfig").asText()).isEqualTo("/k/config");
-    assertThat(generated.path("healthzBindAddress").asText()).isEmpty();
-    assertThat(generated.path("metricsBindAddress").asText()).isEmpty();
+    assertThat(generated.path("healthzBindAddress").asText()).startsWith("127.0.0.1:").isNotEqualTo("127.0.0.1:10251")
+        .isEqualTo(generated.path("metricsBindAddress").asText());
     ObjectNode expectedExtender = (ObjectNode) shipped.path("extenders").get(0).deepCopy();
     expectedExtender.put("urlPrefix", "http://127.0.0.1:1234/scheduler");
     assertThat(generated.path("extenders")).hasSize(shipped.path("extenders").size());

@@ -14,16 +14,25 @@ import java.util.function.Supplier;
  * fallback} (with the pod) or {@code unmatched} (no pod). Allocate: the kubelet's IDs are final; the
  * matched container is claimed, and reported {@code honoured} when they are the chosen ones, else
  * {@code mismatch}. Thread-safe: the kubelet calls one plugin from several goroutines.
+ *
+ * <p>The pod is looked up in the watch cache first and, when no pod there matches, in a fresh read
+ * of the API server: the kubelet can admit a pod before the agent's watch has delivered its bind,
+ * and the plugin would otherwise answer the request as unmatched.
  */
 public final class AllocationCore {
   private final Supplier<Inventory> inventory;
-  private final Supplier<Collection<PendingPod>> pending;
+  private final PendingPods pending;
   private final Supplier<KubeletAllocations> kubelet;
   private final AllocationListener listener;
   private final GrantSettings settings;
   private final Claims claims = new Claims();
 
   public AllocationCore(Supplier<Inventory> inventory, Supplier<Collection<PendingPod>> pending,
+      Supplier<KubeletAllocations> kubelet, AllocationListener listener, GrantSettings settings) {
+    this(inventory, PendingPods.of(pending), kubelet, listener, settings);
+  }
+
+  public AllocationCore(Supplier<Inventory> inventory, PendingPods pending,
       Supplier<KubeletAllocations> kubelet, AllocationListener listener, GrantSettings settings) {
     this.inventory = inventory;
     this.pending = pending;
@@ -65,8 +74,13 @@ public final class AllocationCore {
   }
 
   private Optional<AdmissionMatcher.Match> match(String resource, int size) {
-    Collection<PendingPod> pods = pending.get();
     KubeletAllocations reported = kubelet.get();
+    Optional<AdmissionMatcher.Match> cached = match(resource, size, pending.cached(), reported);
+    return cached.isPresent() ? cached : match(resource, size, pending.fresh(), reported);
+  }
+
+  private Optional<AdmissionMatcher.Match> match(String resource, int size, Collection<PendingPod> pods,
+      KubeletAllocations reported) {
     claims.refresh(reported, pods.stream().map(PendingPod::key).toList());
     return AdmissionMatcher.match(resource, size, pods,
         (pod, container, r) -> reported.holds(pod.key(), container, r) || claims.claimed(pod, container, r));

@@ -42,6 +42,8 @@ public final class KubeAllocationListener implements AllocationListener {
   public void decided(String call, String resource, String outcome, PendingPod pod, List<String> chosen, List<String> given) {
     Counter.builder(METRIC).tag("call", call).tag("resource", resource).tag("outcome", outcome)
         .description("device-plugin decisions by outcome").register(registry).increment();
+    LOG.info("device decision {} {} {} {} {} {}", kv("call", call), kv("resource", resource), kv("outcome", outcome),
+        kv("pod", pod == null ? "" : pod.key()), kv("chosen", abbreviate(chosen)), kv("given", abbreviate(given)));
     if (pod == null || !(outcome.equals(FALLBACK) || outcome.equals(MISMATCH))) {
       return;
     }

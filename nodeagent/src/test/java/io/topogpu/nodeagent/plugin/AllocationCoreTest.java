@@ -39,6 +39,55 @@ class AllocationCoreTest {
   }
 
   @Test
+  void aPodTheWatchHasNotDeliveredYetIsFoundByAFreshRead() {
+    // The kubelet admits the pod before the agent's watch has seen its bind: the cache is empty,
+    // the API server already has it. Without the fresh read this would be "unmatched" and the
+    // plugin's own pick, {0,1}, would win over the scheduler's {2,3}.
+    List<PendingPod> apiServer = List.of(wholePod("a", 1, List.of(2, 3), 2));
+    int[] freshReads = {0};
+    PendingPods lagging = new PendingPods() {
+      @Override
+      public java.util.Collection<PendingPod> cached() {
+        return List.of();
+      }
+
+      @Override
+      public java.util.Collection<PendingPod> fresh() {
+        freshReads[0]++;
+        return apiServer;
+      }
+    };
+    AllocationListener listener = (call, resource, outcome, pod, chosen, given) ->
+        outcomes.add(call + " " + outcome + " " + (pod == null ? "-" : pod.name()) + " " + given);
+    AllocationCore core = new AllocationCore(() -> new Inventory(topology), lagging, () -> kubelet, listener,
+        GrantSettings.ENV_ONLY);
+
+    assertThat(core.preferred(Keys.RESOURCE_GPU, gpuIds(0, 1, 2, 3), List.of(), 2)).containsExactly("GPU-2", "GPU-3");
+    assertThat(outcomes).containsExactly("preferred honoured a [GPU-2, GPU-3]");
+    assertThat(freshReads[0]).isEqualTo(1);
+  }
+
+  @Test
+  void aMatchInTheWatchCacheNeedsNoFreshRead() {
+    pods.add(wholePod("a", 1, List.of(2, 3), 2));
+    PendingPods cachedOnly = new PendingPods() {
+      @Override
+      public java.util.Collection<PendingPod> cached() {
+        return List.copyOf(pods);
+      }
+
+      @Override
+      public java.util.Collection<PendingPod> fresh() {
+        throw new AssertionError("no fresh read when the cache matches");
+      }
+    };
+    AllocationCore core = new AllocationCore(() -> new Inventory(topology), cachedOnly, () -> kubelet,
+        (call, resource, outcome, pod, chosen, given) -> outcomes.add(outcome), GrantSettings.ENV_ONLY);
+
+    assertThat(core.preferred(Keys.RESOURCE_GPU, gpuIds(0, 1, 2, 3), List.of(), 2)).containsExactly("GPU-2", "GPU-3");
+  }
+
+  @Test
   void fallsBackToTheBestLinkedAvailablePairWhenTheChosenGpuIsGone() {
     pods.add(wholePod("a", 1, List.of(2, 3), 2));
     // {0,1} is the only NV12 pair left among 0,1,3; {0,3} and {1,3} are SYS.
