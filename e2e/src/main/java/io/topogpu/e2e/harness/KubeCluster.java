@@ -204,12 +204,20 @@ public final class KubeCluster implements AutoCloseable {
    * fake library answering from {@code machineFile}.
    */
   public ManagedProcess startAgent(String node, Path fakeNvml, Path machineFile, List<String> extraArgs) {
+    return startAgent(node, fakeNvml, machineFile, extraArgs, Map.of());
+  }
+
+  /** As {@link #startAgent(String, Path, Path, List)}, with more environment (e.g. {@code FAKE_NVML_HEALTH}). */
+  public ManagedProcess startAgent(String node, Path fakeNvml, Path machineFile, List<String> extraArgs,
+      Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("KUBECONFIG", kubeconfigOf(AGENT_ACCOUNT).toString());
+    all.put("FAKE_NVML_MACHINE", machineFile.toString());
     List<String> args = new ArrayList<>(List.of("agent", "--node-name", node, "--nvml-lib", fakeNvml.toString(),
         "--port", Integer.toString(Ports.free()), "--interval-seconds", "2"));
     args.addAll(extraArgs);
     ManagedProcess p = JavaProcess.start("agent-" + node, AGENT_MAIN, args,
-        Map.of("KUBECONFIG", kubeconfigOf(AGENT_ACCOUNT).toString(), "FAKE_NVML_MACHINE", machineFile.toString()),
-        dir.resolve("logs/agent-" + node + ".log"), "256m");
+        all, dir.resolve("logs/agent-" + node + ".log"), "256m");
     processes.add(p);
     return p;
   }

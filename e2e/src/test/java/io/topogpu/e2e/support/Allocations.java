@@ -21,13 +21,14 @@ public final class Allocations {
 
   private Allocations() {}
 
-  /** Every bound pod with a {@code topogpu.io/gpus}, in every namespace. */
+  /** Every bound, not finished pod with a {@code topogpu.io/gpus}, in every namespace (a finished pod holds nothing). */
   public static Allocations read(KubernetesClient client) {
     Allocations a = new Allocations();
     for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
       String node = p.getSpec().getNodeName();
       String value = p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(Keys.GPUS);
-      if (node == null || node.isEmpty() || value == null) {
+      String phase = p.getStatus() == null ? "" : String.valueOf(p.getStatus().getPhase());
+      if (node == null || node.isEmpty() || value == null || phase.equals("Succeeded") || phase.equals("Failed")) {
         continue;
       }
       a.byPod.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), GpusAnnotation.decode(value));
