@@ -101,7 +101,7 @@ public final class KubeCluster implements AutoCloseable {
       extenderPort = Ports.free();
     }
     Path kubeconfig = kubeconfigOf(SCHEDULER_ACCOUNT);
-    extender = JavaProcess.start("extender", EXTENDER_MAIN, List.of("extender", "--kubeconfig",
+    extender = JavaProcess.start("extender", EXTENDER_MAIN, JavaProcess.extenderJvmOptions(), List.of("extender", "--kubeconfig",
         kubeconfig.toString(), "--port", Integer.toString(extenderPort), "--config",
         Repo.path("config/policy.yaml").toString()), Map.of(), dir.resolve("logs/extender.log"), "768m");
     processes.add(extender);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code status.startTime} set, or the pod terminal or gone). A commit on a busy lane waits for the
  * admission, at most {@code maxWait}; past it the binding is posted anyway (a kubelet that is down
  * admits nothing) and a warning says so. Pods on other lanes, and every pod on other nodes, never
- * wait. Prepare and undo pass straight through.
+ * wait. A one-step {@link #bind} waits like a commit. Prepare and undo pass straight through.
  */
 public final class AdmissionGate implements Binder {
   private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
@@ -57,14 +57,24 @@ public final class AdmissionGate implements Binder {
 
   @Override
   public void commit(BindTarget target) {
+    inTurn(target, () -> inner.commit(target));
+  }
+
+  /** The inner binder's one-step bind, in turn on the target's lane like {@link #commit}. */
+  @Override
+  public void bind(BindTarget target) {
+    inTurn(target, () -> inner.bind(target));
+  }
+
+  private void inTurn(BindTarget target, Runnable post) {
     Optional<Lane> lane = lane(target);
     if (lane.isEmpty()) {
-      inner.commit(target);
+      post.run();
       return;
     }
     awaitTurn(lane.get(), target.key());
     try {
-      inner.commit(target);
+      post.run();
     } catch (RuntimeException e) {
       synchronized (this) {
         posted.remove(lane.get(), target.key());

@@ -5,7 +5,9 @@ package io.topogpu.scheduler.bind;
  * already fixed and held the devices in the ledger; a binder only records them on the pod and binds
  * it, and throws {@link BindException} when it could not, so the caller can roll the ledger back.
  *
- * <p>Two steps, so that a gang can record every member's devices before binding any of them:
+ * <p>A single pod is bound by {@link #bind}, which a binder makes one write where it can (the
+ * Kubernetes binder: one POST of the binding carrying the annotation). Gang members go in two
+ * steps, so that a gang can record every member's devices before binding any of them:
  *
  * <ol>
  *   <li>{@link #prepare}: checks the pod (exists, same UID, not bound elsewhere) and records its
@@ -37,7 +39,11 @@ public interface Binder {
    */
   boolean undo(BindTarget target, String why);
 
-  /** Both steps: binds {@code target.pod} to {@code target.node}; throws {@link BindException} on failure. */
+  /**
+   * Binds {@code target.pod} to {@code target.node} with its devices recorded, as one step; throws
+   * {@link BindException} on failure. Idempotent like the two steps: a pod already bound there with
+   * the same devices is success. By default both steps, one after the other.
+   */
   default void bind(BindTarget target) {
     if (prepare(target) == Prepared.READY) {
       commit(target);

@@ -19,8 +19,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds through the API server, in three calls ({@link #prepare} makes the first two, {@link
- * #commit} the third; each a round trip, one after the other):
+ * Binds through the API server.
+ *
+ * <p><b>A single pod ({@link #bind}): one request.</b> POST of the {@code pods/binding} subresource
+ * whose {@code metadata} carries the pod's UID and the annotation {@code topogpu.io/gpus}. The
+ * binding storage of kube-apiserver (v1.20: {@code pkg/registry/core/pod/storage/storage.go},
+ * {@code BindingREST.Create} → {@code assignPod} → {@code setPodHostAndAnnotations}) sets {@code
+ * spec.nodeName}, copies the Binding's annotations onto the pod (merged into the pod's own, so labels
+ * and annotations others wrote meanwhile are kept) and sets {@code PodScheduled}, all in one {@code
+ * GuaranteedUpdate} of the stored pod; it refuses a pod already bound ({@code spec.nodeName} not
+ * empty) or being deleted with 409 Conflict, and a missing pod with 404. So the devices are recorded
+ * in the very write that lets the kubelet start the pod, and there is no read-modify-write to race.
+ * The UID: v1.20 passes no preconditions to that update (the Binding's {@code metadata.uid} is not
+ * checked there; kube-scheduler's own binder sends it just the same); it is sent so that API servers
+ * that do check it refuse a pod recreated under the same name, and the UID this bind is for is the
+ * one the extender's informer saw. On a 409 the pod is read once: bound to this node with this very
+ * annotation (kube-scheduler retrying a bind whose answer was lost) is success, anything else fails.
+ *
+ * <p><b>Gang members ({@link #prepare}, then {@link #commit}): three requests</b>, so that every
+ * member's devices are recorded before any member is bound:
  *
  * <ol>
  *   <li>GET the pod: it must exist with the expected UID; if it is already bound to the node (with
@@ -29,12 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>JSON patch of {@code topogpu.io/gpus}, guarded by a {@code test} of the {@code
  *       resourceVersion} just read: if anyone changed the pod in between, the patch fails (409/422)
  *       instead of overwriting;
- *   <li>POST the {@code pods/binding} subresource, carrying the pod UID as precondition.
+ *   <li>POST the {@code pods/binding} subresource (the same one-write binding as above).
  * </ol>
  *
- * The annotation goes first so that the pod never runs without its devices recorded: a ledger
- * rebuilt after a restart reads them back. If the binding then fails, the annotation stays on a
- * pending pod, where it is ignored (only bound pods hold devices) and overwritten by the next bind.
+ * If the binding of a prepared member then fails, the annotation stays on a pending pod, where it is
+ * ignored (only bound pods hold devices) and overwritten by the next bind.
  *
  * <p>{@link #undo} deletes a bound pod only when an ownerReference with {@code controller: true}
  * names the object that will recreate it (Job, JobSet, PyTorchJob, ...), with the pod's UID as
@@ -43,6 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class KubeBinder implements Binder {
   private static final Logger log = LoggerFactory.getLogger(KubeBinder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int HTTP_CONFLICT = 409;
   private static final String ANNOTATION_POINTER =
       "/metadata/annotations/" + Keys.GPUS.replace("~", "~0").replace("/", "~1");
 
@@ -70,7 +87,36 @@ public final class KubeBinder implements Binder {
 
   @Override
   public void commit(BindTarget target) {
-    postBinding(target);
+    bind(target);
+  }
+
+  @Override
+  public void bind(BindTarget target) {
+    KubernetesClientException refused;
+    try {
+      if (client.raw(bindingPath(target), "POST", binding(target)) != null) {
+        return;
+      }
+      throw new BindException("binding pod " + target.key() + " to node " + target.node() + " failed: not found");
+    } catch (KubernetesClientException e) {
+      refused = e;
+    }
+    if (refused.getCode() == HTTP_CONFLICT && boundHere(get(target), target)) {
+      log.debug("pod {} was already bound to {} with its devices: a retried bind", target.key(), target.node());
+      return;
+    }
+    throw new BindException("binding pod " + target.key() + " to node " + target.node() + " failed (HTTP "
+        + refused.getCode() + "): " + refused.getMessage(), refused);
+  }
+
+  /** Whether {@code live} is bound to the target's node and carries exactly the target's annotation. */
+  static boolean boundHere(Pod live, BindTarget target) {
+    if (live.getSpec() == null || !target.node().equals(live.getSpec().getNodeName())) {
+      return false;
+    }
+    Map<String, String> annotations = live.getMetadata().getAnnotations();
+    String recorded = annotations == null ? null : annotations.get(Keys.GPUS);
+    return target.assignment().map(a -> GpusAnnotation.encode(a).equals(recorded)).orElse(true);
   }
 
   @Override
@@ -181,34 +227,27 @@ public final class KubeBinder implements Binder {
     return ops.toString();
   }
 
-  private void postBinding(BindTarget target) {
-    Binding binding =
-        new BindingBuilder()
-            .withNewMetadata()
-            .withName(target.name())
-            .withNamespace(target.namespace())
-            .withUid(target.uid().isEmpty() ? null : target.uid())
-            .endMetadata()
-            .withNewTarget()
-            .withApiVersion("v1")
-            .withKind("Node")
-            .withName(target.node())
-            .endTarget()
-            .build();
-    String path =
-        "/api/v1/namespaces/" + target.namespace() + "/pods/" + target.name() + "/binding";
-    String answer;
-    try {
-      answer = client.raw(path, "POST", binding);
-    } catch (KubernetesClientException e) {
-      throw new BindException(
-          "binding pod " + target.key() + " to node " + target.node() + " failed (HTTP "
-              + e.getCode() + "): " + e.getMessage(),
-          e);
-    }
-    if (answer == null) {
-      throw new BindException(
-          "binding pod " + target.key() + " to node " + target.node() + " failed: not found");
-    }
+  /**
+   * The Binding posted for {@code target}: the pod's name, namespace and UID, the node, and the
+   * annotation {@code topogpu.io/gpus} when devices are given (the API server merges it onto the pod).
+   */
+  static Binding binding(BindTarget target) {
+    return new BindingBuilder()
+        .withNewMetadata()
+        .withName(target.name())
+        .withNamespace(target.namespace())
+        .withUid(target.uid().isEmpty() ? null : target.uid())
+        .withAnnotations(target.assignment().map(a -> Map.of(Keys.GPUS, GpusAnnotation.encode(a))).orElse(null))
+        .endMetadata()
+        .withNewTarget()
+        .withApiVersion("v1")
+        .withKind("Node")
+        .withName(target.node())
+        .endTarget()
+        .build();
+  }
+
+  private static String bindingPath(BindTarget target) {
+    return "/api/v1/namespaces/" + target.namespace() + "/pods/" + target.name() + "/binding";
   }
 }

@@ -128,8 +128,7 @@ final class GangCluster {
           bindingsPosted.incrementAndGet();
           Binding b = Serialization.unmarshal(request.getUtf8Body(), Binding.class);
           CompletableFuture.runAsync(() -> client.pods().inNamespace(NS).withName(b.getMetadata().getName())
-              .patch(PatchContext.of(PatchType.JSON_MERGE),
-                  "{\"spec\":{\"nodeName\":\"" + b.getTarget().getName() + "\"}}"));
+              .patch(PatchContext.of(PatchType.JSON_MERGE), MockApi.bindingPatch(b)));
           return b;
         }).always();
     return created;

@@ -26,8 +26,9 @@ import java.util.function.BooleanSupplier;
  * The fabric8 mock API server in CRUD mode, dressed as a small GPU cluster: nodes carry the {@code
  * topogpu.io/topology} annotation of a real shape, pods ask for GPUs. The mock stores a pod
  * binding without binding anything (reference/fabric8-testing.md §2.2), so every pod gets an
- * expectation on its {@code pods/<name>/binding} path that sets {@code spec.nodeName} the way the
- * API server would (§2.3, option 2): asynchronously, off the mock's event loop.
+ * expectation on its {@code pods/<name>/binding} path that sets {@code spec.nodeName} and merges the
+ * Binding's annotations the way the API server would (§2.3, option 2): asynchronously, off the
+ * mock's event loop.
  */
 final class MockApi {
   static final String NS = "default";
@@ -119,10 +120,23 @@ final class MockApi {
         .andReply(201, request -> {
           Binding b = Serialization.unmarshal(request.getUtf8Body(), Binding.class);
           CompletableFuture.runAsync(() -> client.pods().inNamespace(NS).withName(b.getMetadata().getName())
-              .patch(PatchContext.of(PatchType.JSON_MERGE),
-                  "{\"spec\":{\"nodeName\":\"" + b.getTarget().getName() + "\"}}"));
+              .patch(PatchContext.of(PatchType.JSON_MERGE), bindingPatch(b)));
           return b;
         }).always();
+  }
+
+  /**
+   * What the API server's binding storage writes for Binding {@code b}, as a JSON merge patch:
+   * {@code spec.nodeName} and the Binding's annotations merged into the pod's, in one write.
+   */
+  static String bindingPatch(Binding b) {
+    Map<String, Object> patch = new java.util.LinkedHashMap<>();
+    patch.put("spec", Map.of("nodeName", b.getTarget().getName()));
+    Map<String, String> annotations = b.getMetadata().getAnnotations();
+    if (annotations != null && !annotations.isEmpty()) {
+      patch.put("metadata", Map.of("annotations", annotations));
+    }
+    return Serialization.asJson(patch);
   }
 
   private static Pod podOf(String name, String resource, int count, Map<String, String> annotations, String node) {
