@@ -22,11 +22,23 @@ import java.util.function.Function;
  * caller passes) where evicting lower-priority pods and gangs makes room for every member at once,
  * at least cost ({@link VictimCost} of everything evicted, whole gangs counted whole).
  *
- * <p>Within a domain, members are placed one at a time, largest first, each on the node where the
- * cheapest victim set ({@link VictimSearch}) makes room for it, on the state left by the members
- * and evictions before it; a domain where some member finds no such node is infeasible. Greedy
- * across members (not proven cheapest over the whole gang), exhaustive within each node. The gang's
- * priority is its highest member's; only strictly lower pods are victims.
+ * <p>Within a domain, two searches, the cheaper answer kept:
+ *
+ * <ul>
+ *   <li><b>per member</b>: members placed one at a time, largest first, each on the node where the
+ *       cheapest victim set ({@link VictimSearch}) makes room for it, on the state left by the
+ *       members and evictions before it; greedy across members, exhaustive within each node;
+ *   <li><b>whole gang</b>, when the domain's eviction units number at most {@value
+ *       VictimSearch#MAX_EXHAUSTIVE}: the cheapest set of units ({@link VictimSearch}, every subset)
+ *       after whose eviction every member fits, placed largest first on the first node that takes
+ *       it. This finds what the per-member search misses when one gang's eviction frees room on
+ *       several nodes at once (two members on the two nodes of one low gang rather than the first
+ *       member on a node with one cheap single pod and the second needing the gang anyway).
+ * </ul>
+ *
+ * A domain where neither makes room is infeasible. The gang's priority is its highest member's;
+ * only strictly lower pods are victims. The caller chooses the domains ({@link GangDomains}: those
+ * of the gang's required level), so every plan keeps the gang inside one of them.
  */
 public final class GangPreemptionPlanner {
   private final Placer placer;
@@ -72,6 +84,91 @@ public final class GangPreemptionPlanner {
       view.node(n).ifPresent(s -> states.put(n, s));
     }
     VictimPool pool = new VictimPool(view, gangOf, priority);
+    Optional<Plan> perMember = perMember(domain, new LinkedHashMap<>(states), members, pool, now);
+    Optional<Plan> whole = wholeGang(domain, states, members, pool, now);
+    if (whole.isPresent() && (perMember.isEmpty() || whole.get().cost().compareTo(perMember.get().cost()) < 0)) {
+      return whole;
+    }
+    return perMember;
+  }
+
+  private Optional<Plan> wholeGang(String domain, Map<String, NodeState> states, List<PodInfo> members,
+      VictimPool pool, Instant now) {
+    Map<String, EvictionUnit> byId = new LinkedHashMap<>();
+    for (NodeState s : states.values()) {
+      for (EvictionUnit u : pool.on(s)) {
+        byId.putIfAbsent(u.id(), u);
+        if (byId.size() > VictimSearch.MAX_EXHAUSTIVE) {
+          return Optional.empty();
+        }
+      }
+    }
+    List<EvictionUnit> units = List.copyOf(byId.values());
+    Optional<VictimSearch.Choice> c = VictimSearch.cheapest(units,
+        u -> pack(members, after(states, u)).isPresent(), now, bound(members, states));
+    if (c.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Assignment> placed = pack(members, after(states, c.get().units())).orElseThrow();
+    return Optional.of(new Plan(domain, placed, c.get().units(), c.get().cost()));
+  }
+
+  /** Every member placed, largest first, on the first node (in domain order) that takes it; empty if one finds none. */
+  private Optional<Map<String, Assignment>> pack(List<PodInfo> members, Map<String, NodeState> states) {
+    Map<String, NodeState> s = new LinkedHashMap<>(states);
+    Map<String, Assignment> placed = new LinkedHashMap<>();
+    for (PodInfo m : members) {
+      boolean done = false;
+      for (var e : s.entrySet()) {
+        if (placer.check(m, e.getValue()).isEmpty()) {
+          Assignment a = placer.evaluate(m, e.getValue()).assignment().orElseThrow();
+          placed.put(m.key(), a);
+          e.setValue(e.getValue().with(m.key(), a));
+          done = true;
+          break;
+        }
+      }
+      if (!done) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(placed);
+  }
+
+  /** The domain's states once {@code units}' pods are gone. */
+  private static Map<String, NodeState> after(Map<String, NodeState> states, List<EvictionUnit> units) {
+    Map<String, NodeState> out = new LinkedHashMap<>(states);
+    for (EvictionUnit u : units) {
+      for (Victim v : u.pods()) {
+        out.computeIfPresent(v.node(), (k, s) -> s.without(v.key()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whole-GPU members: the units must free at least the GPUs the domain lacks (a share counts as
+   * its whole GPU, MIG as none: upper bounds, as {@link PreemptionPlanner#bound}).
+   */
+  private static VictimSearch.Bound bound(List<PodInfo> members, Map<String, NodeState> states) {
+    if (!members.stream().allMatch(m -> m.request().orElse(null) instanceof GpuRequest.WholeGpus)) {
+      return VictimSearch.Bound.NONE;
+    }
+    double missing = members.stream().mapToDouble(GangPreemptionPlanner::size).sum()
+        - states.values().stream().mapToLong(s -> Long.bitCount(s.freeMask())).sum();
+    return new VictimSearch.Bound(u -> {
+      double n = 0;
+      for (Victim v : u.pods()) {
+        NodeState s = states.get(v.node());
+        Assignment a = s == null ? null : s.pods().get(v.key());
+        n += a == null || !a.mig().isEmpty() ? 0 : a.gpus().size();
+      }
+      return n;
+    }, missing);
+  }
+
+  private Optional<Plan> perMember(String domain, Map<String, NodeState> states, List<PodInfo> members,
+      VictimPool pool, Instant now) {
     Map<String, Assignment> placed = new LinkedHashMap<>();
     List<EvictionUnit> evicted = new ArrayList<>();
     Set<String> evictedIds = new HashSet<>();

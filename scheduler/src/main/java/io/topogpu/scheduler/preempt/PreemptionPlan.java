@@ -1,5 +1,6 @@
 package io.topogpu.scheduler.preempt;
 
+import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.PodInfo;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ public record PreemptionPlan(
    * @param offNode members of the chosen gangs running on other nodes: topogpu evicts them once
    *     kube-scheduler has evicted this node's ({@link GangEvictions})
    * @param proven whether the victim set was proven cheapest by exhaustive search
+   * @param gets the devices the preemptor gets on {@code node} once the victims are gone (what
+   *     {@link Nominations} holds for it meanwhile)
    */
   public record NodeChoice(
       String node,
@@ -33,7 +36,8 @@ public record PreemptionPlan(
       List<String> victimUids,
       List<Victim> offNode,
       VictimCost cost,
-      boolean proven) {
+      boolean proven,
+      Assignment gets) {
     public NodeChoice {
       units = List.copyOf(units);
       victimUids = List.copyOf(victimUids);

@@ -5,6 +5,7 @@ import io.topogpu.scheduler.model.Assignment;
 import io.topogpu.scheduler.model.GpuRequest;
 import io.topogpu.scheduler.model.MigSlot;
 import io.topogpu.scheduler.model.PodInfo;
+import io.topogpu.scheduler.placement.NodeEvaluation;
 import io.topogpu.scheduler.placement.Placer;
 import io.topogpu.scheduler.placement.Rejection;
 import io.topogpu.scheduler.preempt.PreemptionPlan.NodeChoice;
@@ -115,7 +116,10 @@ public final class PreemptionPlanner {
         refused.put(name, "the pod fits topogpu's view of the node's GPUs without evicting anything");
         continue;
       }
-      kept.put(name, new NodeChoice(name, c.units(), uids, offNode, c.cost(), c.proven()));
+      NodeEvaluation gets = placer.evaluate(preemptor, after(base, c.units()));
+      kept.put(name, new NodeChoice(name, c.units(), uids, offNode, c.cost(), c.proven(),
+          gets.assignment().orElseThrow(() -> new IllegalStateException("preemptor " + preemptor.key()
+              + " was checked to fit on " + name + " but does not: " + gets.rejection()))));
     }
     preferSelfContained(kept, refused);
     return new PreemptionPlan(preemptor, kept, refused);
@@ -138,13 +142,18 @@ public final class PreemptionPlanner {
   }
 
   Optional<Rejection> check(PodInfo preemptor, NodeState base, List<EvictionUnit> evicted) {
+    return placer.check(preemptor, after(base, evicted));
+  }
+
+  /** {@code base} once {@code evicted}'s pods on it are gone. */
+  private static NodeState after(NodeState base, List<EvictionUnit> evicted) {
     NodeState s = base;
     for (EvictionUnit u : evicted) {
       for (Victim v : u.on(base.name())) {
         s = s.without(v.key());
       }
     }
-    return placer.check(preemptor, s);
+    return s;
   }
 
   /**

@@ -75,7 +75,7 @@ public final class ExtenderApp implements AutoCloseable {
     Preemptions preemptions = new Preemptions(state, placer, Preemptions.gangOf(gangs.service().identities()),
         new GangEvictions(Preemptions.DEFAULT_OWED_FOR), evictor, gangs.events(),
         new PreemptionMetrics(metrics.registry()), Clock.systemUTC(),
-        evictions);
+        evictions, gangConfig.tiers());
     state.watch(preemptions);
     TopogpuBackend backend = new TopogpuBackend(state, placer, binder, gangs.service().hook(),
         source.announcesNewPods() ? PodDiscovery.FROM_SOURCE : PodDiscovery.FROM_REQUESTS, preemptions, guard);

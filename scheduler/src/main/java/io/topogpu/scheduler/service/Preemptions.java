@@ -10,16 +10,20 @@ import io.topogpu.scheduler.gang.GangResolution;
 import io.topogpu.scheduler.ledger.NodeState;
 import io.topogpu.scheduler.metrics.PreemptionMetrics;
 import io.topogpu.scheduler.model.Assignment;
-import io.topogpu.scheduler.model.Placement;
 import io.topogpu.scheduler.model.PodInfo;
 import io.topogpu.scheduler.placement.Placer;
+import io.topogpu.scheduler.placement.Rejection;
+import io.topogpu.scheduler.preempt.GangDomains;
 import io.topogpu.scheduler.preempt.GangEvictions;
 import io.topogpu.scheduler.preempt.GangPreemptionPlanner;
+import io.topogpu.scheduler.preempt.Nominations;
 import io.topogpu.scheduler.preempt.PreemptionPlan.NodeChoice;
 import io.topogpu.scheduler.preempt.PreemptionPlan;
 import io.topogpu.scheduler.preempt.PreemptionPlanner;
 import io.topogpu.scheduler.preempt.Victim;
 import io.topogpu.scheduler.state.ClusterState;
+import io.topogpu.scheduler.tiers.NetworkTiers;
+import io.topogpu.scheduler.tiers.TierConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +56,6 @@ public final class Preemptions implements ClusterState.PodWatcher {
   public static final String REFUSED = "PreemptionRefused";
   public static final String GANG_EVICTED = "PreemptedWithGang";
   public static final String GANG_PREEMPTED = "PreemptedForGang";
-  /** Required placements a gang preemption can honour: within one node. */
-  static final Set<String> WITHIN_NODE = Set.of(Placement.NVLINK, Placement.NUMA);
   /** Longest Event message written; longer ones are cut with an ellipsis. */
   static final int MAX_MESSAGE = 1024;
 
@@ -67,12 +69,24 @@ public final class Preemptions implements ClusterState.PodWatcher {
   private final Executor executor;
   private final Function<PodInfo, Optional<String>> gangOf;
   private final GangPreemptionPlanner gangPlanner;
+  private final NetworkTiers tiers;
+  /** GPUs owed to single preemptors while their victims leave. */
+  private final Nominations nominations = new Nominations(Nominations.DEFAULT_HOLD);
   /** Gangs whose preemption was planned, until when further preempt calls for them are no-ops. */
   private final Map<String, Instant> gangsPlanned = new HashMap<>();
 
+  /** Preemption with the default network tiers ({@link TierConfig#defaults}). */
   public Preemptions(ClusterState state, Placer placer, Function<PodInfo, Optional<String>> gangOf,
       GangEvictions owed, PodEvictor evictor, EventRecorder events, PreemptionMetrics metrics,
       InstantSource clock, Executor executor) {
+    this(state, placer, gangOf, owed, evictor, events, metrics, clock, executor, TierConfig.defaults());
+  }
+
+  /** @param tiers the network tiers a gang's required level may name (as gang planning's) */
+  public Preemptions(ClusterState state, Placer placer, Function<PodInfo, Optional<String>> gangOf,
+      GangEvictions owed, PodEvictor evictor, EventRecorder events, PreemptionMetrics metrics,
+      InstantSource clock, Executor executor, TierConfig tiers) {
+    this.tiers = new NetworkTiers(tiers);
     this.gangOf = gangOf;
     this.gangPlanner = new GangPreemptionPlanner(placer, gangOf);
     PreemptionPlanner planner = new PreemptionPlanner(placer, gangOf);
@@ -118,19 +132,16 @@ public final class Preemptions implements ClusterState.PodWatcher {
    * evicted through the {@link PodEvictor}, each with a {@value #GANG_PREEMPTED} Warning Event. Once
    * they are gone the gang's next filter plans and reserves it on the held nodes, all or nothing.
    *
+   * <p>The domains searched are those of the gang's required level ({@link GangDomains}: the whole
+   * cluster, each node, or each domain of a network tier), so the members end inside one of them;
+   * the cheapest domain wins. A preferred level is not sought.
+   *
    * <p>Once per gang within {@link #DEFAULT_OWED_FOR}: kube-scheduler calls preempt for every member
-   * and on every retry, and victims take a grace period to leave. Only gangs whose required
-   * placement is within a node (none, {@code nvlink}, {@code numa}) are planned: the plan does not
-   * check network tiers.
+   * and on every retry, and victims take a grace period to leave.
    */
   public PreemptResponse preemptGang(PodInfo member, GangHook gangs) {
     Instant now = clock.instant();
     String gang = gangOf.apply(member).orElse(member.key());
-    Optional<String> required = member.placement().required();
-    if (required.isPresent() && !WITHIN_NODE.contains(required.get())) {
-      return refuseGang(member, "gang preemption plans within nodes only; the gang requires "
-          + required.get());
-    }
     synchronized (gangsPlanned) {
       gangsPlanned.values().removeIf(t -> !now.isBefore(t));
       if (gangsPlanned.containsKey(gang)) {
@@ -141,12 +152,18 @@ public final class Preemptions implements ClusterState.PodWatcher {
     if (members.isEmpty() || members.get().isEmpty()) {
       return refuseGang(member, "the gang is planned or not known yet");
     }
-    List<String> all = state.nodes().stream().map(NodeState::name).sorted().toList();
-    Optional<GangPreemptionPlanner.Plan> plan =
-        gangPlanner.plan(members.get(), Map.of("cluster", all), view(), now);
+    Map<String, List<String>> domains;
+    try {
+      domains = GangDomains.of(members.get(), state.nodes(), tiers);
+    } catch (IllegalArgumentException e) {
+      return refuseGang(member, e.getMessage());
+    }
+    Optional<String> level = GangDomains.required(members.get(), tiers);
+    Optional<GangPreemptionPlanner.Plan> plan = gangPlanner.plan(members.get(), domains, view(), now);
     if (plan.isEmpty()) {
       return refuseGang(member, "evicting every lower-priority pod and gang does not make room for all "
-          + members.get().size() + " members still to place");
+          + members.get().size() + " members still to place" + level.map(l -> domains.isEmpty()
+              ? " (no node has a " + l + " domain)" : " within one " + l).orElse(""));
     }
     Set<String> nodes = new TreeSet<>();
     plan.get().placed().values().forEach(a -> nodes.add(a.node()));
@@ -159,7 +176,8 @@ public final class Preemptions implements ClusterState.PodWatcher {
     List<Victim> victims = plan.get().units().stream().flatMap(u -> u.pods().stream()).toList();
     metrics.decided(true, victims.size(), plan.get().cost().gpuHoursLost());
     events.record(member.key(), EventRecorder.Type.Normal, PLANNED, cut(String.format(Locale.ROOT,
-        "gang %s: nodes %s held; evicting %s (highest priority %d, %d pods, %.2f GPU-hours lost)", gang, nodes,
+        "gang %s: nodes %s (%s) held; evicting %s (highest priority %d, %d pods, %.2f GPU-hours lost)", gang,
+        nodes, plan.get().domain(),
         victims.stream().map(Victim::key).collect(Collectors.joining(", ")), plan.get().cost().maxPriority(),
         plan.get().cost().pods(), plan.get().cost().gpuHoursLost())));
     executor.execute(() -> victims.forEach(v -> {
@@ -183,6 +201,7 @@ public final class Preemptions implements ClusterState.PodWatcher {
     request.candidates().forEach((node, v) -> proposed.put(node, v.uids()));
     PreemptionPlan plan = planner.plan(preemptor, proposed, view(), clock.instant());
     owed.remember(plan, clock.instant());
+    nominations.nominate(preemptor, plan, clock.instant());
     Optional<NodeChoice> cheapest = plan.kept().values().stream()
         .min(Comparator.comparing(NodeChoice::cost).thenComparing(NodeChoice::node));
     metrics.decided(cheapest.isPresent(),
@@ -194,6 +213,30 @@ public final class Preemptions implements ClusterState.PodWatcher {
     plan.kept().forEach((node, c) -> kept.put(node,
         new PreemptRequest.NodeVictims(c.victimUids(), request.candidates().get(node).pdbViolations())));
     return new PreemptResponse(kept);
+  }
+
+  /**
+   * {@code node} as {@code pod} may use it: the GPUs a preempt decision freed for a pending pod of
+   * equal or higher priority reserved ({@link Nominations}); {@code node} itself when none is owed.
+   */
+  public NodeState owedAgainst(PodInfo pod, NodeState node) {
+    return nominations.held() == 0 ? node : nominations.against(pod, node, clock.instant());
+  }
+
+  /** Why {@code pod} may not use {@code node}'s owed GPUs, or empty when none is owed to another. */
+  public Optional<Rejection> owedRejection(PodInfo pod, String node) {
+    List<Nominations.Hold> holds = nominations.binding(pod, node, clock.instant());
+    return holds.isEmpty() ? Optional.empty() : Optional.of(Nominations.rejection(holds));
+  }
+
+  /** {@code podKey} is bound: what was owed to it as a preemptor is released. */
+  public void bound(String podKey) {
+    nominations.release(podKey);
+  }
+
+  /** The GPUs owed to single preemptors (read by tests). */
+  public Nominations nominations() {
+    return nominations;
   }
 
   /** {@code kept n1: evict a, b (priority <= 5, 2 pods, 3.2 GPU-hours); refused n2: why}. */
@@ -219,6 +262,7 @@ public final class Preemptions implements ClusterState.PodWatcher {
   /** A pod named in a kept plan as a gang member is gone: evict the rest of its gang. */
   @Override
   public void gone(String podKey) {
+    nominations.gone(podKey, clock.instant());
     owed.triggered(podKey, clock.instant()).ifPresent(t -> executor.execute(() -> {
       int evicted = 0;
       for (Victim v : t.rest()) {

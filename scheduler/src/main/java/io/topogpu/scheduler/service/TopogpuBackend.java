@@ -63,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *       filtered, wrong or missing UID) or to an unknown node: {@code Error} ({@link BindGuard}).
  * </ul>
  *
+ * <p>GPUs owed to a preemptor ({@link Preemptions#owedAgainst}: a single pod whose preempt
+ * decision chose victims on the node, while they leave) are closed to every other pod of equal or
+ * lower priority in filter, prioritize and bind; a pod that would fit but for them is rejected with
+ * {@code nominated-for-preemptor} (resolvable). The hold ends when the preemptor binds.
+ *
  * <p>Bind: the GPU set is fixed at bind against the freshest state, not taken from filter (other
  * pods may have been bound since): {@link ClusterState#claim} evaluates and holds the devices in
  * one atomic step, then the binder writes; if it fails the claim is rolled back. A retried bind for
@@ -183,7 +188,12 @@ public final class TopogpuBackend implements ExtenderBackend {
         verdicts.reject(name, wire.of(held.get()));
         continue;
       }
-      Optional<Rejection> no = query.check(mover.without(node));
+      NodeState seen = mover.without(node);
+      NodeState owed = preemptions.owedAgainst(pod, seen);
+      Optional<Rejection> no = query.check(owed);
+      if (no.isPresent() && owed != seen && query.check(seen).isEmpty()) {
+        no = preemptions.owedRejection(pod, name); // it would fit but for GPUs owed to a preemptor
+      }
       if (no.isEmpty()) {
         verdicts.pass(name);
       } else {
@@ -215,7 +225,8 @@ public final class TopogpuBackend implements ExtenderBackend {
     for (String name : request.nodeNames()) {
       Optional<NodeState> node = state.node(name);
       if (node.isPresent()) {
-        scores.add(new HostPriority(name, query.evaluate(mover.without(node.get())).points()));
+        scores.add(new HostPriority(name,
+            query.evaluate(preemptions.owedAgainst(pod, mover.without(node.get()))).points()));
       }
     }
     return scores;
@@ -278,7 +289,7 @@ public final class TopogpuBackend implements ExtenderBackend {
   }
 
   private BindResponse bindOne(PodInfo pod, String node) {
-    Claim claim = state.claim(pod, node, n -> placer.evaluate(pod, n));
+    Claim claim = state.claim(pod, node, n -> placer.evaluate(pod, preemptions.owedAgainst(pod, n)));
     if (claim instanceof Claim.Refused refused) {
       return BindResponse.failed(refused.reason());
     }
@@ -294,6 +305,7 @@ public final class TopogpuBackend implements ExtenderBackend {
       state.release(pod.key(), granted);
     } else {
       placer.workload().observe(pod.request().orElseThrow());
+      preemptions.bound(pod.key());
     }
     return response;
   }

@@ -27,6 +27,18 @@ final class PreemptCluster implements PreemptionPlanner.View {
     return this;
   }
 
+  /** A node with labels (network tiers). */
+  PreemptCluster node(String name, String shape, Map<String, String> labels) {
+    MakeNode n = MakeNode.named(name).shape(shape);
+    labels.forEach(n::label);
+    nodes.put(name, NodeState.empty(n.clusterNode()));
+    return this;
+  }
+
+  Collection<NodeState> nodes() {
+    return nodes.values();
+  }
+
   /** Pod {@code name} of priority {@code priority}, running {@code hours} on {@code gpus} of {@code node}. */
   PreemptCluster run(String name, String node, int priority, double hours, int... gpus) {
     return run(MakePod.named(name).gpus(gpus.length), node, priority, hours, whole(node, gpus));

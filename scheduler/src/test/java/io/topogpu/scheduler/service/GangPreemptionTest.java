@@ -92,7 +92,7 @@ class GangPreemptionTest {
     assertThat(evicted).containsExactlyInAnyOrder("default/lo-0", "default/lo-1", "default/single");
     assertThat(gangs.coordinator().hold().orElseThrow().nodes()).containsExactlyInAnyOrder("d1", "d2");
     assertThat(events).anyMatch(e -> e.startsWith("default/hi-0 PreemptionPlanned: gang default/hi: nodes [d1, d2]"
-        + " held; evicting default/lo-0, default/lo-1, default/single (highest priority 2, 3 pods"));
+        + " (cluster) held; evicting default/lo-0, default/lo-1, default/single (highest priority 2, 3 pods"));
     assertThat(backend.preempt(new PreemptRequest(member("hi-1"), Map.of()))).as("once per gang")
         .isEqualTo(PreemptResponse.none());
     assertThat(evicted).hasSize(3);
